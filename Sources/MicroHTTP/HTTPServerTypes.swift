@@ -1,0 +1,61 @@
+/// A request as libmicrohttpd parsed it, body fully read (within the server's limits).
+public struct HTTPServerRequest: Sendable {
+    public var method: String
+    /// The path without the query string, percent-decoding left to the handler.
+    public var path: String
+    /// Query parameters in order, values decoded.
+    public var query: [(name: String, value: String)]
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first header of that name, compared case-insensitively.
+    public func header(_ name: String) -> String? {
+        let lower = name.lowercased()
+        return headers.first { $0.name.lowercased() == lower }?.value
+    }
+
+    public func queryValue(_ name: String) -> String? { query.first { $0.name == name }?.value }
+}
+
+public struct HTTPServerResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public static func text(_ status: Int, _ text: String) -> HTTPServerResponse {
+        HTTPServerResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(text.utf8))
+    }
+
+    /// `body` must already be JSON text.
+    public static func json(_ status: Int, _ body: [UInt8], headers: [(name: String, value: String)] = []) -> HTTPServerResponse {
+        HTTPServerResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: body)
+    }
+}
+
+/// Limits enforced by the server while it reads a request.
+public struct HTTPServerLimits: Sendable {
+    /// A larger body is refused with 413 while it is read, never buffered whole.
+    public var maxBodyBytes: Int = 5 << 20
+    /// Seconds a connection may stay idle (slow senders are cut off).
+    public var connectionTimeout: UInt32 = 10
+    public var maxConnections: UInt32 = 1024
+    /// Total header bytes per request (libmicrohttpd's per-connection memory); over it: 431.
+    public var connectionMemory: Int = 64 << 10
+    public var threads: UInt32 = 2
+
+    public init() {}
+}

@@ -1,0 +1,2 @@
+import XCTest
+final class StorageArchiveTestsPlaceholder: XCTestCase { func testNothing() {} }
