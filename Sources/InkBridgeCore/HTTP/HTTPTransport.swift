@@ -21,9 +21,12 @@ public struct HTTPRequest: Sendable {
     public var url: String
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]?
-    /// Upload the body from this file instead of `body` (large archives).
+    /// Upload the body from this file instead of `body` (large archives), streamed, never read whole.
     public var bodyFile: String?
-    /// Stream the response body into this file instead of memory (downloads).
+    /// With `bodyFile`: only these bytes of it (one part of a multipart upload).
+    public var bodyFileRange: Range<Int64>?
+    /// Stream the response body into this file instead of memory (downloads); then
+    /// `HTTPResponse.body` is empty and `maxResponseBytes` caps the file's size.
     public var responseBodyFile: String?
     /// Total time for the request, seconds.
     public var timeout: Double
