@@ -29,15 +29,18 @@ public final class Dispatcher: Sendable {
     let store: any EventStore
     let clock: any HubClock
     let configuration: Configuration
+    let metrics: HubMetrics
     /// Everything the loop and the delivery tasks share.
     private let state = Mutex(State())
     private let wake = WakeSignal()
     private let idle = WakeSignal()
 
-    public init(store: any EventStore, clock: any HubClock = SystemClock(), configuration: Configuration = Configuration()) {
+    public init(store: any EventStore, clock: any HubClock = SystemClock(), configuration: Configuration = Configuration(),
+                metrics: HubMetrics = HubMetrics()) {
         self.store = store
         self.clock = clock
         self.configuration = configuration
+        self.metrics = metrics
     }
 
     /// Installs the connectors of a (re)loaded configuration. Connectors that
@@ -208,6 +211,7 @@ public final class Dispatcher: Sendable {
         let delivery = Delivery(id: claimed.id, tenantID: claimed.tenant, connectorID: claimed.connector, event: claimed.event,
                                 attempt: claimed.attempts + 1)
         let outcome = await installed.connector.deliver(delivery)
+        metrics.attemptDuration.observe(max(0, clock.now().timeIntervalSince(startedAt)), [installed.type, outcome.kind.metricLabel])
         await finish(claimed, key: installed.key, machine: machine, outcome: outcome, startedAt: startedAt)
     }
 
@@ -224,7 +228,9 @@ public final class Dispatcher: Sendable {
         var recorded = false
         for _ in 0..<5 where !recorded {
             do {
+                let commitStarted = ContinuousClock.now
                 _ = try await store.complete([DeliveryCompletion(rowID: claimed.rowID, attempt: record, transition: transition)], now: now)
+                metrics.storeCommit.observe((ContinuousClock.now - commitStarted).seconds, ["complete"])
                 recorded = true
             } catch {
                 // The delivery stays in flight in the store; after a restart it is retried.
