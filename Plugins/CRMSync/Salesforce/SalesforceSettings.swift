@@ -33,7 +33,7 @@ struct SalesforceSettings: Sendable, Equatable {
         if let f = settings["fields"] {
             var fc = issues.nested("fields")
             fields = FieldMapping.parse(f, &fc)
-            if let fields, case .upsert(let key, _)? = target, fields.fieldNames.contains(key) {
+            if case .upsert(let key, _)? = target, f.objectValue?.keys.contains(key) == true {
                 // Salesforce rejects a body that repeats the external id of the URL.
                 fc.add(key, "is the upsert field: its value comes from upsert.path and must not be mapped too")
             }

@@ -6,7 +6,7 @@ import InkBridgeCore
 /// `Retry-After` (seconds or HTTP date, capped at one hour) sets the earliest
 /// next attempt.
 enum HTTPOutcomes {
-    static let maxRetryAfter: TimeInterval = 3600
+    static let maxRetryAfter: TimeInterval = DeliveryStateMachine.retryAfterCap
 
     static func isRetryable(status: Int) -> Bool {
         status == 408 || status == 425 || status == 429 || (500...599).contains(status)
@@ -14,21 +14,8 @@ enum HTTPOutcomes {
 
     /// The earliest next attempt a `Retry-After` header asks for, or nil.
     static func retryAfter(_ response: HTTPResponse, now: Date) -> Date? {
-        guard let value = response.header("Retry-After")?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Double(value), seconds >= 0, seconds.isFinite {
-            return now.addingTimeInterval(min(seconds, maxRetryAfter))
-        }
-        guard let date = parseHTTPDate(value) else { return nil }
+        guard let value = response.header("Retry-After"), let date = RetryAfter.parse(value, now: now) else { return nil }
         return min(max(date, now), now.addingTimeInterval(maxRetryAfter))
-    }
-
-    /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form RFC 9110 requires senders to use.
-    static func parseHTTPDate(_ s: String) -> Date? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return f.date(from: s)
     }
 
     /// The outcome of a request that never got an HTTP answer. A blocked
