@@ -1,5 +1,6 @@
 import Foundation
 import InkBridgeCore
+import Synchronization
 
 /// A local token bucket in front of HubSpot, as a guard under its documented
 /// limit (100 requests per 10 s per private app on the lowest tier, up to 190
@@ -13,19 +14,17 @@ import InkBridgeCore
 /// Implemented as GCRA (the virtual-scheduling form of a token bucket): each
 /// caller reserves the next slot under the lock, then sleeps outside it until
 /// its slot. Reservations are strictly ordered, so concurrent callers never
-/// busy-loop and never share a slot. NSLock rather than `Mutex`: the package
-/// still targets macOS 14.
-final class HubSpotRequestPacer: @unchecked Sendable {
+/// busy-loop and never share a slot.
+final class HubSpotRequestPacer: Sendable {
     static let defaultRate: Double = 9
 
-    private let lock = NSLock()
     /// Seconds between slots at the sustained rate.
     private let interval: TimeInterval
     /// How far ahead of the sustained schedule a burst may run.
     private let tolerance: TimeInterval
     private let clock: any HubClock
-    /// Guarded by `lock`: the theoretical time of the next slot.
-    private var nextSlot: Date
+    /// The theoretical time of the next slot.
+    private let nextSlot = Mutex(Date.distantPast)
 
     init(ratePerSecond: Double, clock: any HubClock) {
         precondition(ratePerSecond > 0, "rate must be positive")
@@ -33,7 +32,6 @@ final class HubSpotRequestPacer: @unchecked Sendable {
         self.interval = 1 / ratePerSecond
         self.tolerance = Double(burst - 1) / ratePerSecond
         self.clock = clock
-        self.nextSlot = .distantPast
     }
 
     /// Waits until this caller may send one request and answers nil; or, when
@@ -41,8 +39,8 @@ final class HubSpotRequestPacer: @unchecked Sendable {
     /// reserves nothing and answers the earliest time to come back, so a
     /// delivery never sits on a dispatcher slot for minutes.
     func acquire(maxWait: TimeInterval) async -> Date? {
-        let (wait, retryAt): (TimeInterval, Date?) = lock.withLock {
-            let now = clock.now()
+        let now = clock.now()
+        let (wait, retryAt): (TimeInterval, Date?) = nextSlot.withLock { nextSlot in
             let slot = max(nextSlot, now)
             let start = slot.addingTimeInterval(-tolerance)
             let wait = start.timeIntervalSince(now)
@@ -60,8 +58,6 @@ final class HubSpotRequestPacer: @unchecked Sendable {
 
     /// Holds every request back until `date` (HubSpot's window is exhausted).
     func pause(until date: Date) {
-        lock.withLock {
-            nextSlot = max(nextSlot, date.addingTimeInterval(tolerance))
-        }
+        nextSlot.withLock { $0 = max($0, date.addingTimeInterval(tolerance)) }
     }
 }

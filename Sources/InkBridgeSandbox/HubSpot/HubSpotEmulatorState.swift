@@ -1,23 +1,32 @@
 import Foundation
 import InkBridgeCore
+import Synchronization
 
-/// Everything the HubSpot emulator remembers, behind one lock (the server
+/// Everything the HubSpot emulator remembers, behind one mutex (the server
 /// answers on several threads; no section does I/O while holding it).
-final class HubSpotEmulatorState: @unchecked Sendable {
-    private let lock = NSLock()
+final class HubSpotEmulatorState: Sendable {
     let schemas: [String: HubSpotObjectSchema]
     let accessTokens: Set<String>
     let windowMax: Int
     let window: TimeInterval
     let dailyLimit: Int
 
-    // Guarded by `lock`:
-    private var records: [String: [HubSpotRecord]] = [:]
-    private var nextID: Int64 = 10_000_000_001
-    private var faults: [HubSpotFault] = []
-    /// Arrival times of the requests counted in the rolling window.
-    private var recent: [Date] = []
-    private var daily = 0
+    private struct Memory {
+        var records: [String: [HubSpotRecord]] = [:]
+        var nextID: Int64 = 10_000_000_001
+        var faults: [HubSpotFault] = []
+        /// Arrival times of the requests counted in the rolling window.
+        var recent: [Date] = []
+        var daily = 0
+
+        /// Numeric ids as HubSpot issues them.
+        mutating func makeID() -> String {
+            defer { nextID += 1 }
+            return String(nextID)
+        }
+    }
+
+    private let memory = Mutex(Memory())
 
     init(schemas: [HubSpotObjectSchema], accessTokens: Set<String>, windowMax: Int, window: TimeInterval, dailyLimit: Int) {
         self.schemas = Dictionary(schemas.map { ($0.objectType, $0) }, uniquingKeysWith: { _, last in last })
@@ -30,73 +39,68 @@ final class HubSpotEmulatorState: @unchecked Sendable {
     // MARK: faults and rate limit
 
     func enqueue(_ fault: HubSpotFault, count: Int) {
-        lock.withLock { faults += Array(repeating: fault, count: count) }
+        memory.withLock { $0.faults += Array(repeating: fault, count: count) }
     }
 
     func nextFault() -> HubSpotFault? {
-        lock.withLock { faults.isEmpty ? nil : faults.removeFirst() }
+        memory.withLock { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
     }
 
-    /// Counts a request against the rolling window: answers whether it is
-    /// allowed and what remains of the window and the day afterwards.
+    /// Counts a request against the rolling window and the day: answers whether
+    /// it is allowed and what remains of each afterwards.
     func admit(now: Date = Date()) -> (allowed: Bool, remaining: Int, dailyRemaining: Int) {
-        lock.withLock {
-            recent.removeAll { now.timeIntervalSince($0) >= window }
-            guard recent.count < windowMax, daily < dailyLimit else {
-                return (false, max(0, windowMax - recent.count), max(0, dailyLimit - daily))
+        let (window, windowMax, dailyLimit) = (self.window, self.windowMax, self.dailyLimit)
+        return memory.withLock { m in
+            m.recent.removeAll { now.timeIntervalSince($0) >= window }
+            guard m.recent.count < windowMax, m.daily < dailyLimit else {
+                return (false, max(0, windowMax - m.recent.count), max(0, dailyLimit - m.daily))
             }
-            recent.append(now)
-            daily += 1
-            return (true, windowMax - recent.count, dailyLimit - daily)
+            m.recent.append(now)
+            m.daily += 1
+            return (true, windowMax - m.recent.count, dailyLimit - m.daily)
         }
     }
 
     // MARK: records
 
     func record(_ objectType: String, id: String) -> HubSpotRecord? {
-        lock.withLock { records[objectType]?.first { $0.id == id } }
+        memory.withLock { $0.records[objectType]?.first { $0.id == id } }
     }
 
-    func records(_ objectType: String) -> [HubSpotRecord] { lock.withLock { records[objectType] ?? [] } }
+    func records(_ objectType: String) -> [HubSpotRecord] { memory.withLock { $0.records[objectType] ?? [] } }
 
     func create(_ objectType: String, properties: JSONObject, id: String? = nil) -> HubSpotRecord {
-        lock.withLock {
-            let record = HubSpotRecord(id: id ?? makeID(), properties: properties)
-            records[objectType, default: []].append(record)
+        memory.withLock { m in
+            let record = HubSpotRecord(id: id ?? m.makeID(), properties: properties)
+            m.records[objectType, default: []].append(record)
             return record
         }
     }
 
     /// Writes `properties` over the object's; nil when there is no such object.
     func update(_ objectType: String, id: String, properties: JSONObject) -> HubSpotRecord? {
-        lock.withLock {
-            guard let i = records[objectType]?.firstIndex(where: { $0.id == id }) else { return nil }
-            for (k, v) in properties.entries { records[objectType]![i].properties[k] = v }
-            records[objectType]![i].updatedAt = Date()
-            return records[objectType]![i]
+        memory.withLock { m in
+            guard let i = m.records[objectType]?.firstIndex(where: { $0.id == id }) else { return nil }
+            for (k, v) in properties.entries { m.records[objectType]![i].properties[k] = v }
+            m.records[objectType]![i].updatedAt = Date()
+            return m.records[objectType]![i]
         }
     }
 
     /// Upsert by a unique property in one locked step, so concurrent upserts of
     /// one key create one object. Answers the object and whether it is new.
     func upsert(_ objectType: String, idProperty: String, id: String, properties: JSONObject) -> (HubSpotRecord, new: Bool) {
-        lock.withLock {
-            if let i = records[objectType]?.firstIndex(where: { $0.properties[idProperty]?.stringValue == id }) {
-                for (k, v) in properties.entries { records[objectType]![i].properties[k] = v }
-                records[objectType]![i].updatedAt = Date()
-                return (records[objectType]![i], false)
+        memory.withLock { m in
+            if let i = m.records[objectType]?.firstIndex(where: { $0.properties[idProperty]?.stringValue == id }) {
+                for (k, v) in properties.entries { m.records[objectType]![i].properties[k] = v }
+                m.records[objectType]![i].updatedAt = Date()
+                return (m.records[objectType]![i], false)
             }
             var all = JSONObject([(idProperty, .string(id))])
             for (k, v) in properties.entries { all[k] = v }
-            let record = HubSpotRecord(id: makeID(), properties: all)
-            records[objectType, default: []].append(record)
+            let record = HubSpotRecord(id: m.makeID(), properties: all)
+            m.records[objectType, default: []].append(record)
             return (record, true)
         }
-    }
-
-    /// Numeric ids as HubSpot issues them. Call with `lock` held.
-    private func makeID() -> String {
-        defer { nextID += 1 }
-        return String(nextID)
     }
 }

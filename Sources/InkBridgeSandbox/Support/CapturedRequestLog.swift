@@ -1,6 +1,7 @@
 import Foundation
 import InkBridgeCore
 import MicroHTTP
+import Synchronization
 
 /// One request an emulator received, exactly as the external system would
 /// have seen it: what tests assert on.
@@ -37,27 +38,25 @@ public struct CapturedRequest: Sendable {
 
 /// The requests an emulator received, in arrival order. Thread-safe: the
 /// server's threads append while a test reads.
-public final class CapturedRequestLog: @unchecked Sendable {
-    private let lock = NSLock()
-    /// Guarded by `lock`.
-    private var items: [CapturedRequest] = []
+public final class CapturedRequestLog: Sendable {
+    private let items = Mutex<[CapturedRequest]>([])
 
     public init() {}
 
     func append(_ request: HTTPServerRequest) {
         let captured = CapturedRequest(request, time: Date())
-        lock.withLock { items.append(captured) }
+        items.withLock { $0.append(captured) }
     }
 
     /// Every request so far, in arrival order.
-    public var all: [CapturedRequest] { lock.withLock { items } }
+    public var all: [CapturedRequest] { items.withLock { $0 } }
 
-    public var count: Int { lock.withLock { items.count } }
+    public var count: Int { items.withLock { $0.count } }
 
     /// The requests with this method (any when nil) whose path starts with `pathPrefix`.
     public func matching(method: String? = nil, pathPrefix: String = "") -> [CapturedRequest] {
         all.filter { (method == nil || $0.method == method) && $0.path.hasPrefix(pathPrefix) }
     }
 
-    public func removeAll() { lock.withLock { items.removeAll() } }
+    public func removeAll() { items.withLock { $0.removeAll() } }
 }
