@@ -57,7 +57,10 @@ final class SalesforceEmulatorState: Sendable {
 
     func issueToken() -> String {
         let token = "00DSBX0000000001!" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
-        memory.withLock { m in m.tokens[token] = m.tokenLifetime.map { Date().addingTimeInterval($0) } }
+        memory.withLock { m in
+            // updateValue: assigning a nil expiry through the subscript would remove the token.
+            m.tokens.updateValue(m.tokenLifetime.map { Date().addingTimeInterval($0) }, forKey: token)
+        }
         return token
     }
 
