@@ -38,6 +38,9 @@ public final class SalesforceEmulator: Sendable {
         public var tokenLifetime: TimeInterval?
         /// How long the token endpoint takes to answer (makes concurrent refreshes overlap).
         public var tokenLatency: TimeInterval = 0
+        /// How long each REST call takes, drawn at random from this range (spreads
+        /// concurrent answers out in time, e.g. 401s arriving after a refresh).
+        public var dataLatency: ClosedRange<TimeInterval> = 0...0
 
         public init() {}
     }
@@ -50,8 +53,8 @@ public final class SalesforceEmulator: Sendable {
     public init(_ configuration: Configuration = Configuration()) throws {
         let state = SalesforceEmulatorState(schemas: configuration.objects, credentials: configuration.credentials,
                                             tokenLifetime: configuration.tokenLifetime)
-        let latency = configuration.tokenLatency
-        let router = SalesforceEmulatorRouter(state: state, log: requests, tokenLatency: { latency })
+        let router = SalesforceEmulatorRouter(state: state, log: requests, tokenLatency: configuration.tokenLatency,
+                                              dataLatency: configuration.dataLatency)
         self.state = state
         self.credentials = configuration.credentials
         self.server = try MicroHTTPServer(host: "127.0.0.1", port: 0) { request in await router.handle(request) }

@@ -8,7 +8,9 @@ import MicroHTTP
 struct SalesforceEmulatorRouter: Sendable {
     let state: SalesforceEmulatorState
     let log: CapturedRequestLog
-    let tokenLatency: @Sendable () -> TimeInterval
+    /// Seconds the token endpoint takes; seconds a REST call takes (drawn per call).
+    let tokenLatency: TimeInterval
+    let dataLatency: ClosedRange<TimeInterval>
 
     static let tokenPath = "/services/oauth2/token"
     static let dataPrefix = "/services/data/"
@@ -19,6 +21,8 @@ struct SalesforceEmulatorRouter: Sendable {
         guard request.path.hasPrefix(Self.dataPrefix) else {
             return Self.error(404, "NOT_FOUND", "The requested resource does not exist")
         }
+        let delay = TimeInterval.random(in: dataLatency)
+        if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) }
         var response = data(request)
         response.headers.append(("Sforce-Limit-Info", "api-usage=\(state.countAPICall())/15000"))
         return response
@@ -104,8 +108,7 @@ struct SalesforceEmulatorRouter: Sendable {
 
     private func token(_ request: HTTPServerRequest) async -> HTTPServerResponse {
         state.tokenRequestStarted()
-        let latency = tokenLatency()
-        if latency > 0 { try? await Task.sleep(nanoseconds: UInt64(latency * 1_000_000_000)) }
+        if tokenLatency > 0 { try? await Task.sleep(nanoseconds: UInt64(tokenLatency * 1_000_000_000)) }
         let response = tokenAnswer(request)
         state.tokenRequestFinished()
         return response
