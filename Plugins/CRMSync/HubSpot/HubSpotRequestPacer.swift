@@ -17,6 +17,7 @@ import Synchronization
 /// busy-loop and never share a slot.
 final class HubSpotRequestPacer: Sendable {
     static let defaultRate: Double = 9
+    static let slack: TimeInterval = 0.001
 
     /// Seconds between slots at the sustained rate.
     private let interval: TimeInterval
@@ -44,12 +45,13 @@ final class HubSpotRequestPacer: Sendable {
             let slot = max(nextSlot, now)
             let start = slot.addingTimeInterval(-tolerance)
             let wait = start.timeIntervalSince(now)
-            if wait > maxWait { return (0, start) }
+            // Slot times accumulate floating-point error: ignore a millisecond either way.
+            if wait > maxWait + Self.slack { return (0, start) }
             nextSlot = slot.addingTimeInterval(interval)
             return (wait, nil)
         }
         if let retryAt { return retryAt }
-        if wait > 0 {
+        if wait > Self.slack {
             // A cancelled delivery simply goes ahead; the slot stays spent.
             try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
         }
