@@ -59,7 +59,7 @@ final class SalesforceEmulatorState: Sendable {
         let token = "00DSBX0000000001!" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
         memory.withLock { m in
             // updateValue: assigning a nil expiry through the subscript would remove the token.
-            m.tokens.updateValue(m.tokenLifetime.map { Date().addingTimeInterval($0) }, forKey: token)
+            _ = m.tokens.updateValue(m.tokenLifetime.map { Date().addingTimeInterval($0) }, forKey: token)
         }
         return token
     }
