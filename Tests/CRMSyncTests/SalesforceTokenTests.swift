@@ -111,6 +111,9 @@ final class SalesforceTokenTests: SalesforceTestCase {
         XCTAssertEqual(outcome.error?.message,
                        "token request to \(sf.tokenURL) answered 400: invalid_client (invalid client credentials)")
         XCTAssertEqual(sf.requests.matching(method: "PATCH").count, 0)
+        XCTAssertFalse((outcome.responseExcerpt ?? "").contains("wrong-secret-value-1234"))
+        // The secret did go to the token endpoint, and only there.
+        XCTAssertTrue(sf.requests.all[0].bodyText.hasSuffix("&client_secret=wrong-secret-value-1234"))
     }
 
     func testTokenEndpointOutageIsRetried() async throws {
