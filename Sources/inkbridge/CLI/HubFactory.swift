@@ -1,3 +1,4 @@
+import CRMSync
 import Foundation
 import InkBridgeCore
 import Webhook
@@ -5,7 +6,7 @@ import Webhook
 /// Builds the pieces every command needs: the registry of linked plugins, the store, the configuration.
 enum HubFactory {
     /// Adding a connector type: its module under Plugins/ and one entry here.
-    static let registry = ConnectorRegistry([WebhookPlugin()])
+    static let registry = ConnectorRegistry([WebhookPlugin()] + CRMSync.plugins)
 
     static let defaultStore = "sqlite:inkbridge.db"
 
