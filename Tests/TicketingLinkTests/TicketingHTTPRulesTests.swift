@@ -2,25 +2,10 @@ import XCTest
 import InkBridgeCore
 @testable import TicketingLink
 
-/// The pure parts of the HTTP rules: Retry-After, excerpts, API error texts.
+/// The pure parts of the HTTP rules: excerpts, API error texts.
 final class TicketingHTTPRulesTests: XCTestCase {
-    let now = Date(timeIntervalSince1970: 1_800_000_000)
-
-    func testRetryAfterSecondsAndDateAreCappedAtOneHour() {
-        XCTAssertEqual(RetryAfter.notBefore("7", now: now), now.addingTimeInterval(7))
-        XCTAssertEqual(RetryAfter.notBefore("86400", now: now), now.addingTimeInterval(3600))
-        let date = RetryAfter.parseHTTPDate("Sun, 06 Nov 1994 08:49:37 GMT")
-        XCTAssertEqual(date, RFC3339.parse("1994-11-06T08:49:37Z"))
-        let in90s = Date(timeIntervalSince1970: 1_800_000_090)
-        XCTAssertEqual(RetryAfter.notBefore("Fri, 15 Jan 2027 08:01:30 GMT", now: now), in90s)
-        XCTAssertNil(RetryAfter.notBefore(nil, now: now))
-        XCTAssertNil(RetryAfter.notBefore("soon", now: now))
-        // A date in the past means "now".
-        XCTAssertEqual(RetryAfter.notBefore("Sun, 06 Nov 1994 08:49:37 GMT", now: now), now)
-    }
-
     func testExcerptRedactsEverySecretAndStaysWithin2KiB() {
-        let r = ExcerptRedactor(secrets: ["s3cr3t-token", "dG9rZW4="])
+        let r = SecretRedactor(secrets: ["s3cr3t-token", "dG9rZW4="])
         XCTAssertEqual(r.excerpt(Array("bad token s3cr3t-token / dG9rZW4=".utf8)), "bad token [redacted] / [redacted]")
         let long = String(repeating: "é", count: 3000) + "s3cr3t-token"
         let excerpt = r.excerpt(Array(long.utf8))!

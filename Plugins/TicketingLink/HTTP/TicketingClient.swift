@@ -11,7 +11,7 @@ struct TicketingClient: Sendable {
     let timeout: Double
     let allowPrivate: Bool
     let clock: any HubClock
-    private(set) var redactor: ExcerptRedactor
+    private(set) var redactor: SecretRedactor
     /// Pulls the API's own error text out of an error body (each system has its shape).
     let errorMessage: @Sendable ([UInt8]) -> String?
 
@@ -24,7 +24,7 @@ struct TicketingClient: Sendable {
         self.timeout = context.timeout
         self.allowPrivate = context.network.allowPrivate
         self.clock = context.clock
-        self.redactor = ExcerptRedactor(secrets: secrets)
+        self.redactor = SecretRedactor(secrets: secrets)
         self.errorMessage = errorMessage
     }
 
@@ -74,10 +74,13 @@ struct TicketingClient: Sendable {
         let excerpt = redactor.excerpt(response.body)
         var message = "\(system) \(method) \(Self.path(of: url)) answered \(status)"
         if let api = errorMessage(response.body), !api.isEmpty {
-            message += ": " + ExcerptRedactor.truncate(redactor.redact(api), maxBytes: 512)
+            message += ": " + SecretRedactor.truncate(redactor.redact(api), maxBytes: 512)
         }
         if status == 408 || status == 425 || status == 429 || (500..<600).contains(status) {
-            let notBefore = RetryAfter.notBefore(response.header("Retry-After"), now: clock.now())
+            // SPEC 5: the server's wish is honoured up to one hour.
+            let now = clock.now()
+            let notBefore = response.header("Retry-After").flatMap { RetryAfter.parse($0, now: now) }
+                .map { min(max($0, now), now.addingTimeInterval(3600)) }
             return DeliveryStop(.retry("http_status", message, notBefore: notBefore, httpStatus: status, excerpt: excerpt))
         }
         return DeliveryStop(.permanent("http_status", message, httpStatus: status, excerpt: excerpt))
