@@ -12,6 +12,9 @@ public final class Dispatcher: Sendable {
         public var maxInFlight = 512
         /// Longest wait between checks when nothing is known to be due.
         public var idleWait = 1.0
+        /// How often a connector with nothing due asks the store again, so work
+        /// queued by another process (`inkbridge replay`, a second hub) is found.
+        public var pollInterval = 1.0
         public init() {}
     }
 
@@ -167,7 +170,10 @@ public final class Dispatcher: Sendable {
             var nextDue: Date?
             do {
                 claimed = try await store.claimDue(key, now: now, limit: limit)
-                if claimed.count < limit { nextDue = try await store.nextDue(key) }
+                if claimed.count < limit {
+                    let poll = now.addingTimeInterval(configuration.pollInterval)
+                    nextDue = min(try await store.nextDue(key) ?? poll, poll)
+                }
             } catch {
                 state.withLock { s in s.runtimes[key]?.lastError = "store: \(error.message)" }
                 nextDue = now.addingTimeInterval(1)
