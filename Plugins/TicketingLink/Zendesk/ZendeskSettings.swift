@@ -55,8 +55,9 @@ struct ZendeskSettings: Sendable {
             if email == nil, config.settings["email"] == nil { issues.add("settings.email", "required with secrets.api_token") }
             if let email, let token = secrets["api_token"] {
                 // Zendesk API tokens authenticate as `{email}/token:{api_token}` (literal "/token").
-                authorization = TicketingClient.basic("\(email)/token", token)
-                redact = [token, String(authorization!.dropFirst("Basic ".count))]
+                let header = TicketingClient.basic("\(email)/token", token)
+                authorization = header
+                redact = [token, String(header.dropFirst("Basic ".count))]
             }
         case (false, true):
             if let token = secrets["oauth_token"] {

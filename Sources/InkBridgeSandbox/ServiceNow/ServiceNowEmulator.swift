@@ -57,15 +57,7 @@ public final class ServiceNowEmulator: Sendable {
     /// Adds a record (a new `sys_id` is assigned) and answers it.
     @discardableResult
     public func addRecord(_ table: String, fields: [String: String]) -> ServiceNowRecord {
-        state.withLock { s in
-            let sysID = String(format: "%032x", s.nextSysID)
-            s.nextSysID += 1
-            var all = fields
-            all["sys_id"] = sysID
-            let record = ServiceNowRecord(sysID: sysID, fields: all)
-            s.tables[table, default: []].append(record)
-            return record
-        }
+        state.withLock { $0.insert(table, fields: fields, createdBy: nil) }
     }
 
     /// Token requests received so far, successful or not.

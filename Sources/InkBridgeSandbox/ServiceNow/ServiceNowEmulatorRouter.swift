@@ -2,28 +2,6 @@ import Foundation
 import InkBridgeCore
 import MicroHTTP
 
-/// One Table API record: every value a string, as the Table API stores and answers them.
-public struct ServiceNowRecord: Sendable, Equatable {
-    public var sysID: String
-    public var fields: [String: String]
-
-    public subscript(field: String) -> String? { fields[field] }
-
-    var json: JSON {
-        var o = JSONObject([("sys_id", .string(sysID))])
-        for key in fields.keys.sorted() where key != "sys_id" { o[key] = .string(fields[key]!) }
-        return .object(o)
-    }
-}
-
-/// The in-memory state of the ServiceNow emulator.
-struct ServiceNowEmulatorState: Sendable {
-    var tables: [String: [ServiceNowRecord]] = [:]
-    var tokens: [String: Date] = [:]
-    var tokenRequests = 0
-    var nextSysID = 1
-}
-
 /// Answers ServiceNow Table API and OAuth token requests (wire-formats 5).
 struct ServiceNowEmulatorRouter: Sendable {
     let core: TicketingEmulatorCore
@@ -112,16 +90,7 @@ struct ServiceNowEmulatorRouter: Sendable {
 
     func insert(_ table: String, _ request: TicketingRecordedRequest) -> HTTPServerResponse {
         guard let values = Self.flatFields(request) else { return Self.failure(400, "Exception while reading request", "The payload is not valid JSON.") }
-        let record = state.withLock { s -> ServiceNowRecord in
-            let sysID = String(format: "%032x", s.nextSysID)
-            s.nextSysID += 1
-            var fields = values
-            fields["sys_id"] = sysID
-            fields["sys_created_by"] = configuration.username
-            let record = ServiceNowRecord(sysID: sysID, fields: fields)
-            s.tables[table, default: []].append(record)
-            return record
-        }
+        let record = state.withLock { $0.insert(table, fields: values, createdBy: configuration.username) }
         let location = "\(TicketingEmulatorCore.origin(request))/api/now/table/\(table)/\(record.sysID)"
         return TicketingEmulatorCore.json(201, ["result": record.json], headers: [("Location", location)])
     }
