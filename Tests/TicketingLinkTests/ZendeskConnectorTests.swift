@@ -168,6 +168,14 @@ final class ZendeskConnectorTests: XCTestCase {
         for id in openIDs { XCTAssertTrue(zendesk.ticket(id)!.tags.contains("sla_gold")) }
     }
 
+    func testATicketDeletedSinceTheListingIsSkipped() async {
+        zendesk.failNext(1, status: 404, retryAfter: nil, pathPrefix: "/api/v2/tickets/3/")
+        let outcome = await deliver("executed")
+        XCTAssertTrue(outcome.isSuccess, "\(outcome)")
+        XCTAssertTrue(outcome.detail?.hasSuffix("4 of 5 open tickets updated") == true, "\(outcome)")
+        for id in openIDs where id != 3 { XCTAssertTrue(zendesk.ticket(id)!.tags.contains("sla_gold"), "ticket \(id)") }
+    }
+
     func testServerErrorsRetryAndOtherClientErrorsDoNot() async throws {
         zendesk.failNext(1, status: 503, retryAfter: nil)
         let outcome = await deliver("executed")

@@ -67,6 +67,16 @@ struct TicketingClient: Sendable {
         return response
     }
 
+    /// Like `send`, but nil when the target answers 404: a ticket or issue deleted between the
+    /// listing and its update is no longer one to update, and must not fail the whole delivery.
+    func sendUnlessGone(_ method: String, _ url: String, headers: [(name: String, value: String)],
+                        body: [UInt8]? = nil) async throws(DeliveryStop) -> HTTPResponse? {
+        let response = try await exchange(method, url, headers: headers, body: body)
+        if response.status == 404 { return nil }
+        guard (200..<300).contains(response.status) else { throw failure(response, method: method, url: url) }
+        return response
+    }
+
     /// SPEC section 5: 408, 425, 429 and 5xx retry (Retry-After, capped, as `notBefore`); any other
     /// status is permanent. The message carries the API's own words so a user sees why.
     func failure(_ response: HTTPResponse, method: String, url: String) -> DeliveryStop {

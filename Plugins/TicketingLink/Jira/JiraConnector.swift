@@ -34,7 +34,9 @@ struct JiraConnector: Connector {
             var links = 0
             for issue in issues {
                 let base = "\(settings.baseURL)/rest/api/3/issue/\(URLTemplate.percentEncode(issue))"
-                lastStatus = try await client.send("PUT", "\(base)/properties/\(key)", headers: auth, body: value).status
+                // An issue deleted since the search is skipped, not a failure.
+                guard let set = try await client.sendUnlessGone("PUT", "\(base)/properties/\(key)", headers: auth, body: value) else { continue }
+                lastStatus = set.status
                 if let url = job.entitlement.contractURL,
                    let status = try await upsertLink(base, globalID: globalID, url: url, job: job, event: delivery.event) {
                     lastStatus = status

@@ -58,7 +58,8 @@ extension ZendeskConnector {
         return open
     }
 
-    /// Brings one open ticket to the wanted state; nil when it already was (no request sent).
+    /// Brings one open ticket to the wanted state; nil when it already was (no request sent) or
+    /// when it was deleted since the listing.
     ///
     /// Tags starting with `tag_prefix` belong to this connector: on grant a ticket keeps exactly
     /// `<tag_prefix><tier>` (a renewal to another tier drops the old one), on revoke it keeps none.
@@ -75,16 +76,19 @@ extension ZendeskConnector {
         let stale = ticket.tags.filter { $0.hasPrefix(settings.tagPrefix.lowercased()) && $0 != wanted }
         if let wanted, !ticket.tags.contains(wanted) {
             let body: JSON = ["tags": [.string(wanted)]]
-            status = try await client.send("PUT", tagsURL, headers: auth, body: body.serialized()).status
+            guard let r = try await client.sendUnlessGone("PUT", tagsURL, headers: auth, body: body.serialized()) else { return nil }
+            status = r.status
         }
         if !stale.isEmpty {
             let body: JSON = ["tags": .array(stale.map(JSON.string))]
-            status = try await client.send("DELETE", tagsURL, headers: auth, body: body.serialized()).status
+            guard let r = try await client.sendUnlessGone("DELETE", tagsURL, headers: auth, body: body.serialized()) else { return nil }
+            status = r.status
         }
         if let priority, ticket.priority != priority {
             let url = "\(settings.baseURL)/api/v2/tickets/\(URLTemplate.percentEncode(ticket.id)).json"
             let body: JSON = ["ticket": ["priority": .string(priority)]]
-            status = try await client.send("PUT", url, headers: auth, body: body.serialized()).status
+            guard let r = try await client.sendUnlessGone("PUT", url, headers: auth, body: body.serialized()) else { return nil }
+            status = r.status
         }
         return status
     }

@@ -70,10 +70,15 @@ public final class ZendeskEmulator: Sendable {
 
     /// The next `count` requests (under `pathPrefix`, when given) answer `status` instead. A 429
     /// looks like Zendesk's: plain text, `Retry-After` in seconds.
+    /// A 404 answers `RecordNotFound` as if the record had just been deleted.
     public func failNext(_ count: Int = 1, status: Int = 429, retryAfter: String? = "1", pathPrefix: String? = nil) {
         var headers: [(name: String, value: String)] = [("Content-Type", "text/plain; charset=utf-8")]
+        var body = Array((status == 429 ? "Number of allowed API requests per minute exceeded" : "Service Unavailable").utf8)
+        if status == 404 {
+            headers = [("Content-Type", "application/json")]
+            body = JSON.object(JSONObject([("error", "RecordNotFound"), ("description", "Not found")])).serialized()
+        }
         if let retryAfter { headers.append(("Retry-After", retryAfter)) }
-        let text = status == 429 ? "Number of allowed API requests per minute exceeded" : "Service Unavailable"
-        core.enqueue(TicketingFault(status: status, headers: headers, body: Array(text.utf8), pathPrefix: pathPrefix), count: count)
+        core.enqueue(TicketingFault(status: status, headers: headers, body: body, pathPrefix: pathPrefix), count: count)
     }
 }
