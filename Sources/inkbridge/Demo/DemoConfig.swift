@@ -24,7 +24,12 @@ enum DemoConfig {
                                                            "map": { "executed": "Closed Won", "expired": "Closed Lost", "terminated": "Closed Lost" },
                                                            "default": "Negotiation/Review" },
                                             "CloseDate": { "path": "contract.effective_date", "format": "date" } } },
-                  "secrets": { "client_id": { "env": "DEMO_SF_CLIENT_ID" }, "client_secret": { "env": "DEMO_SF_CLIENT_SECRET" } } }
+                  "secrets": { "client_id": { "env": "DEMO_SF_CLIENT_ID" }, "client_secret": { "env": "DEMO_SF_CLIENT_SECRET" } } },
+                { "id": "acme-zendesk", "type": "ticketing.zendesk",
+                  "settings": { "base_url": "\(s.zendesk.baseURL)", "email": "\(s.zendesk.configuration.email)",
+                                "org_fields": { "sla_tier": "tier", "sla_contract": "contract_id", "sla_expiry": "expiry_date", "sla_active": "active" },
+                                "priority_by_tier": { "gold": "urgent" } },
+                  "secrets": { "api_token": { "env": "DEMO_ZENDESK_TOKEN" } } }
               ] },
             { "id": "globex", "name": "Globex",
               "api_keys": [{ "sha256": "\(String(repeating: "b", count: 64))" }],

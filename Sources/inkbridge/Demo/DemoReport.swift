@@ -29,5 +29,26 @@ enum DemoReport {
         }
     }
 
+    struct ZendeskState {
+        var organizationFields: JSONObject
+        var tickets: [ZendeskTicket]
+    }
+
+    static func zendeskState(_ s: DemoSystems) -> ZendeskState {
+        ZendeskState(organizationFields: s.zendesk.organization(DemoSystems.zendeskOrganization)?.fields ?? JSONObject(),
+                     tickets: s.zendesk.tickets.filter { $0.organizationID == DemoSystems.zendeskOrganization })
+    }
+
+    static func printZendesk(_ snapshots: [(String, ZendeskState)]) {
+        Output.line("Zendesk organisation \(DemoSystems.zendeskOrganization) (acme) and its tickets:")
+        for (label, state) in snapshots {
+            let fields = state.organizationFields.entries.map { "\($0.key)=\(text($0.value))" }.joined(separator: " ")
+            Output.line("  \(label.padded(15)) organisation_fields: \(fields.isEmpty ? "(none)" : fields)")
+            for t in state.tickets {
+                Output.line("  \("".padded(15)) #\(t.id) \(t.status.padded(8)) priority \((t.priority ?? "-").padded(7)) tags \(t.tags.joined(separator: ","))")
+            }
+        }
+    }
+
     static func text(_ v: JSON) -> String { v.scalarText ?? v.jsonText }
 }

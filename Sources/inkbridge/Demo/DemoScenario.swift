@@ -19,18 +19,21 @@ enum DemoScenario {
         Output.line("InkBridge demo: store \(sandbox.storePath), config \(dir)/connectors.json")
         Output.line("  acme   webhook receiver \(acmeHooks.url) (fails the first 'signed' of ctr_42 with 503)")
         Output.line("  acme   Salesforce emulator \(systems.salesforce.baseURL)")
+        Output.line("  acme   Zendesk emulator \(systems.zendesk.baseURL) (organisation 361, 3 open tickets and 1 solved)")
         Output.line("  globex webhook receiver \(globexHooks.url)")
         Output.line("  globex HubSpot emulator \(systems.hubspot.baseURL)")
         Output.line("")
         let crmBefore = DemoReport.crmState(systems)
+        var ticketing = [("before", DemoReport.zendeskState(systems))]
 
         // Each status change is emitted once the previous one has been delivered everywhere,
         // as a contract's life goes; state connectors would otherwise supersede queued older statuses.
         var deliveries: [(tenant: String, event: String, id: String, connector: String)] = []
         var allLanded = true
-        for (seq, status) in [(1, "sent"), (2, "signed"), (3, "executed")] {
+        var crmAfterExecuted = crmBefore
+        for (seq, status) in [(1, "sent"), (2, "signed"), (3, "executed"), (4, "expired")] {
             var step: [String] = []
-            for (tenant, contract) in [("acme", "ctr_42"), ("globex", "ctr_7")] {
+            for (tenant, contract) in [("acme", "ctr_42"), ("globex", "ctr_7")] where status != "expired" || tenant == "acme" {
                 let outcome = try await sandbox.emit(tenant: tenant, DemoConfig.event(tenant: tenant, contract: contract, sequence: seq, status: status))
                 for o in outcome {
                     for d in o.deliveries {
@@ -45,6 +48,8 @@ enum DemoScenario {
                 let detail = await sandbox.waitForDelivery(id, timeout: 20) { $0.summary.state.isTerminal }
                 if detail?.summary.state != .succeeded { allLanded = false }
             }
+            if status == "executed" { crmAfterExecuted = DemoReport.crmState(systems) }
+            if status == "executed" || status == "expired" { ticketing.append(("after \(status)", DemoReport.zendeskState(systems))) }
         }
         Output.line("")
         await sandbox.stop()
@@ -68,7 +73,9 @@ enum DemoScenario {
             }
         }
         Output.line("")
-        DemoReport.printCRM(before: crmBefore, after: DemoReport.crmState(systems))
+        DemoReport.printCRM(before: crmBefore, after: crmAfterExecuted)
+        Output.line("")
+        DemoReport.printZendesk(ticketing)
         Output.line("")
         Output.line(allLanded ? "demo: every delivery landed" : "demo: some deliveries did not land")
         return allLanded

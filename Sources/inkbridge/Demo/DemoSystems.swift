@@ -9,6 +9,8 @@ final class DemoSystems: Sendable {
     let globexHooks: WebhookReceiver
     let salesforce: SalesforceEmulator
     let hubspot: HubSpotEmulator
+    let zendesk: ZendeskEmulator
+    static let zendeskOrganization: Int64 = 361
 
     init() throws {
         acmeHooks = try WebhookReceiver(secret: Self.webhookSecret)
@@ -17,6 +19,12 @@ final class DemoSystems: Sendable {
         salesforce.seedDemoRecords()
         hubspot = try HubSpotEmulator()
         hubspot.seedDemoRecords()
+        zendesk = try ZendeskEmulator()
+        zendesk.addOrganization(ZendeskOrganization(id: Self.zendeskOrganization, name: "Acme Manufacturing"))
+        for (id, status, subject) in [(1001, "open", "Press line 3 stopped"), (1002, "pending", "Firmware update fails"),
+                                      (1003, "new", "Invoice question"), (1004, "solved", "Password reset")] as [(Int64, String, String)] {
+            zendesk.addTicket(ZendeskTicket(id: id, organizationID: Self.zendeskOrganization, subject: subject, status: status, tags: ["customer"]))
+        }
     }
 
     /// What `{ "env": ... }` references of the demo's connectors.json resolve to.
@@ -26,6 +34,7 @@ final class DemoSystems: Sendable {
             "DEMO_SF_CLIENT_ID": salesforce.credentials.clientID,
             "DEMO_SF_CLIENT_SECRET": salesforce.credentials.clientSecret,
             "DEMO_HUBSPOT_TOKEN": hubspot.accessToken,
+            "DEMO_ZENDESK_TOKEN": zendesk.configuration.apiToken,
         ]
     }
 
@@ -34,5 +43,6 @@ final class DemoSystems: Sendable {
         globexHooks.stop()
         salesforce.stop()
         hubspot.stop()
+        zendesk.stop()
     }
 }
