@@ -1,11 +1,13 @@
+import CRMSync
 import Foundation
 import InkBridgeCore
+import TicketingLink
 import Webhook
 
 /// Builds the pieces every command needs: the registry of linked plugins, the store, the configuration.
 enum HubFactory {
     /// Adding a connector type: its module under Plugins/ and one entry here.
-    static let registry = ConnectorRegistry([WebhookPlugin()])
+    static let registry = ConnectorRegistry([WebhookPlugin()] + CRMSync.plugins + TicketingLink.plugins)
 
     static let defaultStore = "sqlite:inkbridge.db"
 
