@@ -38,10 +38,11 @@ struct AdminRoutes {
         ])))
     }
 
+    /// Every problem, under a message that says nothing changed.
     static func rejected(_ issues: [FieldIssue]) -> APIError {
-        var e = APIError.invalid("invalid_config", issues)
-        e = APIError(400, e.code, "the configuration was not reloaded and the running one stays: " + e.message, field: e.field, issues: e.issues)
-        return e
+        let e = APIError.invalid("invalid_config", issues)
+        return APIError(400, e.code, "the configuration was not reloaded and the running one stays: " + e.message, field: e.field,
+                        issues: e.issues)
     }
 
     /// The reload already happened (or was refused); a failing audit write must not change that answer.

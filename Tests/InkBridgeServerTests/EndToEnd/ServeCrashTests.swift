@@ -12,12 +12,8 @@ final class ServeCrashTests: XCTestCase {
     }
 
     func testAcknowledgedEventsSurviveSIGKILLAndSIGTERMExitsZero() async throws {
-        let dir = SandboxPaths.temporaryDirectory(prefix: "inkbridge-e2e")
+        let (dir, config) = try ServeProcess.makeDirectory()
         addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
-        try APITestHub.signingSecret.write(toFile: dir + "/signing_secret", atomically: true, encoding: .utf8)
-        let config = dir + "/connectors.json"
-        try APITestHub.config(directory: dir, webhookURL: APITestHub.closedURL, retry: [60])
-            .write(toFile: config, atomically: true, encoding: .utf8)
         let env = ["INKBRIDGE_OPERATOR_TOKEN": APITestHub.operatorToken]
 
         let first = try ServeProcess(config: config, store: dir + "/hub.db", environment: env)
