@@ -37,6 +37,7 @@ public final class Dispatcher: Sendable {
     private let state = Mutex(State())
     private let wake = WakeSignal()
     private let idle = WakeSignal()
+    private let completions: CompletionQueue
 
     public init(store: any EventStore, clock: any HubClock = SystemClock(), configuration: Configuration = Configuration(),
                 metrics: HubMetrics = HubMetrics()) {
@@ -44,6 +45,7 @@ public final class Dispatcher: Sendable {
         self.clock = clock
         self.configuration = configuration
         self.metrics = metrics
+        self.completions = CompletionQueue(store: store, clock: clock)
     }
 
     /// Installs the connectors of a (re)loaded configuration. Connectors that
@@ -231,17 +233,14 @@ public final class Dispatcher: Sendable {
                                        random: Double.random(in: 0..<1)) ?? .retry(at: now)
         let record = AttemptRecord(number: attempt, startedAt: startedAt, durationMs: now.timeIntervalSince(startedAt) * 1000,
                                    httpStatus: result.httpStatus, error: result.error, responseExcerpt: result.responseExcerpt)
-        var recorded = false
-        for _ in 0..<5 where !recorded {
-            do {
-                let commitStarted = ContinuousClock.now
-                _ = try await store.complete([DeliveryCompletion(rowID: claimed.rowID, attempt: record, transition: transition)], now: now)
-                metrics.storeCommit.observe((ContinuousClock.now - commitStarted).seconds, ["complete"])
-                recorded = true
-            } catch {
-                // The delivery stays in flight in the store; after a restart it is retried.
-                if error.kind == .closed { break }
-            }
+        let completion = DeliveryCompletion(rowID: claimed.rowID, attempt: record, transition: transition, lane: claimed.lane)
+        for _ in 0..<5 {
+            // On failure the delivery stays in flight in the store; after a restart it is retried.
+            let commitStarted = ContinuousClock.now
+            let recorded = await completions.record(completion)
+            if case .failure(let error) = recorded, error.kind != .closed { continue }
+            if case .success = recorded { metrics.storeCommit.observe((ContinuousClock.now - commitStarted).seconds, ["complete"]) }
+            break
         }
         state.withLock { s in
             s.inFlight -= 1
