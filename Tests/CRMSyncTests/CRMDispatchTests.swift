@@ -55,11 +55,9 @@ final class CRMDispatchTests: XCTestCase {
         sf.failNext(3, with: .serviceUnavailable())
         let hub = try await SandboxHub(config: config(schedule: "[0.4, 0.4, 0.4, 0.4, 0.4]"), registry: Self.registry, environment: env)
         let first = try await hub.emit(tenant: "acme", event(1, status: "sent"))
-        // Sequence 1 is failing; 2, 3 and 4 queue up behind it.
-        var later: [String] = []
-        for (seq, status) in [(2, "signed"), (3, "executed"), (4, "renewed")] {
-            later.append(try await hub.emit(tenant: "acme", event(seq, status: status))[0].deliveries[0].id)
-        }
+        // Sequence 1 is failing; 2, 3 and 4 queue up behind it (one batch: nothing can be claimed between them).
+        let batch = "[" + [event(2, status: "signed"), event(3, status: "executed"), event(4, status: "renewed")].joined(separator: ",") + "]"
+        let later = try await hub.emit(tenant: "acme", batch).map { $0.deliveries[0].id }
         let last = await hub.waitForDelivery(later[2], timeout: 15) { $0.summary.state == .succeeded }
         let firstState = try await hub.store.delivery(tenant: "acme", id: first[0].deliveries[0].id)?.summary.state
         let middle = [try await hub.store.delivery(tenant: "acme", id: later[0])?.summary.state,
