@@ -94,7 +94,9 @@ final class CurlTransfer {
             swap(&bytes, &body)
             return .success(HTTPResponse(status: status, headers: headers, body: bytes, duration: Double(micros) / 1e6))
         }
-        let error = failure ?? guardFailure(code) ?? CurlErrors.error(code, detail: errorDetail)
+        let error = failure ?? guardFailure(code) ?? (code == CURLE_FILESIZE_EXCEEDED
+            ? HTTPTransportError(.responseTooLarge, "response body over \(maxBodyBytes) bytes (Content-Length)")
+            : CurlErrors.error(code, detail: errorDetail))
         discardOutputFile()
         return .failure(error)
     }
