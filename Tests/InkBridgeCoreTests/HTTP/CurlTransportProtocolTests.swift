@@ -41,28 +41,57 @@ final class CurlTransportProtocolTests: XCTestCase {
     """
 
     func testInterimResponseHeadersAreDropped() async throws {
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", Self.earlyHintsServer]
-        let output = Pipe()
-        python.standardOutput = output
-        try python.run()
-        defer {
-            // SIGKILL: the pyenv shim chain may not pass SIGTERM on.
-            if python.isRunning { kill(python.processIdentifier, SIGKILL) }
-        }
-        // The script prints its port once it listens.
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        let port = try XCTUnwrap(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)), "python printed \(line)")
-
-        let response = try await transport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/", allowPrivate: true))
+        let python = try PythonServer(script: Self.earlyHintsServer)
+        let response = try await transport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(python.port)/", allowPrivate: true))
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(response.bodyText, "ok")
         XCTAssertEqual(response.header("X-Final"), "yes")
         XCTAssertNil(response.header("X-Interim"), "a header of the 103 block leaked into the final response")
         XCTAssertNil(response.header("Link"))
-        let exited = await eventually { !python.isRunning }
+        let exited = await python.exited()
         XCTAssertTrue(exited, "the script served its one request")
+    }
+
+    /// HTTPS with a certificate argv[1]/argv[2] that no CA vouches for.
+    private static let selfSignedServer = """
+    import http.server, ssl, sys
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.end_headers()
+        def log_message(self, *args): pass
+    server = http.server.HTTPServer(("127.0.0.1", 0), H)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[1], sys.argv[2])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.timeout = 20
+    print(server.server_address[1], flush=True)
+    server.handle_request()
+    """
+
+    func testUnverifiableCertificateIsATLSError() async throws {
+        let certificate = temporaryPath("cert.pem")
+        let key = temporaryPath("key.pem")
+        defer {
+            unlink(certificate)
+            unlink(key)
+        }
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        XCTAssertEqual(openssl.terminationStatus, 0)
+
+        let python = try PythonServer(script: Self.selfSignedServer, arguments: [certificate, key])
+        do {
+            let response = try await transport.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(python.port)/", allowPrivate: true))
+            XCTFail("an unverified certificate was accepted: HTTP \(response.status)")
+        } catch {
+            XCTAssertEqual(error.kind, .tls, error.description)
+        }
     }
 
     func testExplicitExpectContinueStillWorks() async throws {
