@@ -86,7 +86,11 @@ final class CurlTransfer {
             if outputFD >= 0 {
                 let closed = close(outputFD)
                 outputFD = -1
-                if closed != 0 { return .failure(HTTPTransportError(.io, "response file: \(CurlErrors.errnoText())")) }
+                if closed != 0 {
+                    let error = HTTPTransportError(.io, "closing response file: \(CurlErrors.errnoText())")
+                    if let outputPath { unlink(outputPath) }
+                    return .failure(error)
+                }
             }
             var headers: [(name: String, value: String)] = []
             var bytes: [UInt8] = []
