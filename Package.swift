@@ -47,7 +47,7 @@ let package = Package(
                                          "Webhook", "CRMSync", "TicketingLink", "StorageArchive"],
                           swiftSettings: swiftSettings),
 
-        .testTarget(name: "InkBridgeCoreTests", dependencies: ["InkBridgeCore", "InkBridgeSandbox", "Webhook"],
+        .testTarget(name: "InkBridgeCoreTests", dependencies: ["InkBridgeCore", "InkBridgeSandbox", "Webhook", "MicroHTTP"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "WebhookTests", dependencies: ["InkBridgeCore", "InkBridgeSandbox", "Webhook"],
                     swiftSettings: swiftSettings),

@@ -5,7 +5,9 @@ import Foundation
 extension CurlTransfer {
     /// Methods that carry a body (possibly empty, sent as `Content-Length: 0`)
     /// even when the request has none: some servers answer 411 otherwise.
-    private static let methodsWithBody: Set<String> = ["POST", "PUT", "PATCH"]
+    private static func alwaysHasBody(_ method: String) -> Bool {
+        method == "POST" || method == "PUT" || method == "PATCH"
+    }
 
     func configure(_ request: HTTPRequest) throws(HTTPTransportError) {
         // Clears every option of the previous request; the multi handle keeps
@@ -85,7 +87,7 @@ extension CurlTransfer {
             if method != "PUT" { try set(CURLOPT_CUSTOMREQUEST, method) }
             return false
         }
-        if let body = request.body ?? (Self.methodsWithBody.contains(method) ? [] : nil) {
+        if let body = request.body ?? (Self.alwaysHasBody(method) ? [] : nil) {
             // POSTFIELDS (not a read callback) so curl can hash it for SigV4 and resend it itself.
             let needed = max(body.count, 1)
             if postCapacity < needed {
@@ -141,7 +143,7 @@ extension CurlTransfer {
         // asked for. Not with SigV4: curl 7.88 names removed headers in
         // SignedHeaders and the signature breaks (c-libraries.md).
         if request.awsSigV4 == nil {
-            func has(_ name: String) -> Bool { request.headers.contains { $0.name.caseInsensitiveCompare(name) == .orderedSame } }
+            func has(_ name: String) -> Bool { request.headers.contains { Self.asciiEqualIgnoringCase($0.name, name) } }
             if !has("Expect") { lines.append("Expect:") }
             if !has("Accept") { lines.append("Accept:") }
             if sendsForm && !has("Content-Type") { lines.append("Content-Type:") }
@@ -178,6 +180,12 @@ extension CurlTransfer {
         guard seconds.isFinite, seconds > 0 else { throw HTTPTransportError(.other, "invalid \(what)") }
         // curl treats 0 as "no limit": never round a short timeout down to it.
         return max(1, Int((min(seconds, 86_400) * 1000).rounded(.up)))
+    }
+
+    /// Header names are ASCII tokens: no need for Foundation's locale-aware comparison.
+    static func asciiEqualIgnoringCase(_ a: String, _ b: String) -> Bool {
+        func lower(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+        return a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { lower($0) == lower($1) }
     }
 
     /// RFC 9110 token characters (methods and header names).

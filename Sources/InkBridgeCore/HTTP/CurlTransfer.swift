@@ -86,7 +86,11 @@ final class CurlTransfer {
             if outputFD >= 0 {
                 let closed = close(outputFD)
                 outputFD = -1
-                if closed != 0 { return .failure(HTTPTransportError(.io, "response file: \(CurlErrors.errnoText())")) }
+                if closed != 0 {
+                    let error = HTTPTransportError(.io, "closing response file: \(CurlErrors.errnoText())")
+                    if let outputPath { unlink(outputPath) }
+                    return .failure(error)
+                }
             }
             var headers: [(name: String, value: String)] = []
             var bytes: [UInt8] = []
@@ -94,7 +98,9 @@ final class CurlTransfer {
             swap(&bytes, &body)
             return .success(HTTPResponse(status: status, headers: headers, body: bytes, duration: Double(micros) / 1e6))
         }
-        let error = failure ?? guardFailure(code) ?? CurlErrors.error(code, detail: errorDetail)
+        let error = failure ?? guardFailure(code) ?? (code == CURLE_FILESIZE_EXCEEDED
+            ? HTTPTransportError(.responseTooLarge, "response body over \(maxBodyBytes) bytes (Content-Length)")
+            : CurlErrors.error(code, detail: errorDetail))
         discardOutputFile()
         return .failure(error)
     }

@@ -15,7 +15,8 @@ public final class CurlTransport: HTTPTransport {
     private let loop: CurlMultiLoop
 
     /// `maxTotalConnections` caps open connections across all hosts; more
-    /// concurrent requests wait inside curl for a free one.
+    /// concurrent requests wait inside curl for a free one (the wait counts
+    /// against their `timeout`).
     public init(maxTotalConnections: Int = 256) {
         precondition(maxTotalConnections > 0, "maxTotalConnections must be positive")
         CurlGlobal.initialize()

@@ -1,0 +1,140 @@
+@testable import InkBridgeCore
+import MicroHTTP
+import XCTest
+
+/// What reaches a real server and what comes back: methods, exact headers,
+/// byte-identical bodies, response headers in order, redirects, reuse.
+final class CurlTransportRoundTripTests: XCTestCase {
+    private var server: RecordingServer!
+    private var transport: CurlTransport!
+
+    override func setUpWithError() throws {
+        server = try .echo()
+        transport = CurlTransport()
+    }
+
+    override func tearDown() {
+        transport.shutdown()
+        server.stop()
+    }
+
+    private func request(_ method: String, _ path: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) -> HTTPRequest {
+        HTTPRequest(method: method, url: server.baseURL + path, headers: headers, body: body, allowPrivate: true)
+    }
+
+    private func names(_ request: HTTPServerRequest) -> [String] {
+        request.headers.map { $0.name.lowercased() }
+    }
+
+    func testBodyMethodsArriveWithExactHeadersAndIdenticalBytes() async throws {
+        for (index, method) in ["POST", "PUT", "PATCH", "DELETE"].enumerated() {
+            let body = patternBytes(3000 + index, seed: UInt32(index + 7))
+            let headers = [("Content-Type", "application/json"), ("X-Trace", "trace-\(index)"), ("webhook-id", "msg_\(index)"), ("X-Empty", "")]
+            let response = try await transport.send(request(method, "/things/\(index)?a=1&b=two", headers: headers, body: body))
+
+            XCTAssertEqual(response.status, 200, method)
+            XCTAssertEqual(response.body, body, "\(method): response body byte-identical")
+            let seen = try XCTUnwrap(server.requests.last)
+            XCTAssertEqual(seen.method, method)
+            XCTAssertEqual(seen.path, "/things/\(index)")
+            XCTAssertEqual(seen.query.map { "\($0.name)=\($0.value)" }, ["a=1", "b=two"])
+            XCTAssertEqual(seen.body, body, "\(method): request body byte-identical")
+            // Exactly these headers: curl added no Expect, Accept, User-Agent or form Content-Type.
+            XCTAssertEqual(Set(names(seen)), ["host", "content-type", "x-trace", "webhook-id", "x-empty", "content-length"], method)
+            XCTAssertEqual(seen.header("Content-Type"), "application/json")
+            XCTAssertEqual(seen.header("X-Trace"), "trace-\(index)")
+            XCTAssertEqual(seen.header("webhook-id"), "msg_\(index)")
+            XCTAssertEqual(seen.header("X-Empty"), "")
+            XCTAssertEqual(seen.header("Content-Length"), String(body.count))
+            XCTAssertEqual(seen.header("Host"), "127.0.0.1:\(server.port)")
+            // The connector's headers keep their order.
+            XCTAssertEqual(names(seen).filter { ["content-type", "x-trace", "webhook-id", "x-empty"].contains($0) },
+                           ["content-type", "x-trace", "webhook-id", "x-empty"])
+        }
+    }
+
+    func testGetSendsNoBodyAndNoDefaultHeaders() async throws {
+        let response = try await transport.send(request("GET", "/status", headers: [("Authorization", "Bearer t0ken")]))
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.body, [])
+        let seen = try XCTUnwrap(server.requests.first)
+        XCTAssertEqual(seen.method, "GET")
+        XCTAssertEqual(Set(names(seen)), ["host", "authorization"])
+        XCTAssertEqual(seen.header("Authorization"), "Bearer t0ken")
+    }
+
+    func testBodylessPostAndPutSendContentLengthZero() async throws {
+        for method in ["POST", "PUT"] {
+            _ = try await transport.send(request(method, "/empty"))
+            let seen = try XCTUnwrap(server.requests.last)
+            XCTAssertEqual(seen.method, method)
+            XCTAssertEqual(seen.header("Content-Length"), "0", method)
+            XCTAssertNil(seen.header("Content-Type"), method)
+            XCTAssertEqual(seen.body, [])
+        }
+    }
+
+    func testResponseHeadersInArrivalOrderWithRepeats() async throws {
+        let response = try await transport.send(request("POST", "/h", body: Array("x".utf8)))
+        let custom = response.headers.filter { $0.name.hasPrefix("X-") }
+        XCTAssertEqual(custom.map(\.name), ["X-Reply", "X-Reply", "X-Method"])
+        XCTAssertEqual(custom.map(\.value), ["one", "two", "POST"])
+        XCTAssertEqual(response.header("x-reply"), "one", "lookup is case-insensitive, first wins")
+        XCTAssertEqual(response.header("content-type"), "application/octet-stream")
+        XCTAssertEqual(response.header("Content-Length"), "1")
+        XCTAssertGreaterThan(response.duration, 0)
+    }
+
+    func testHeadGetsHeadersOnly() async throws {
+        let response = try await transport.send(request("HEAD", "/h"))
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.body, [])
+        XCTAssertEqual(response.header("X-Method"), "HEAD")
+        XCTAssertEqual(server.requests.last?.method, "HEAD")
+    }
+
+    func testRedirectIsReturnedAsIsAndNotFollowed() async throws {
+        let redirecting = try RecordingServer { request in
+            guard request.path.hasPrefix("/old/"), let status = Int(request.path.dropFirst(5)) else { return .text(200, "followed") }
+            return HTTPServerResponse(status: status, headers: [("Location", "/new")], body: Array("moved".utf8))
+        }
+        defer { redirecting.stop() }
+        let statuses = [301, 302, 303, 307, 308]
+        for status in statuses {
+            let response = try await transport.send(HTTPRequest(method: "POST", url: redirecting.baseURL + "/old/\(status)", body: [1], allowPrivate: true))
+            XCTAssertEqual(response.status, status)
+            XCTAssertEqual(response.header("Location"), "/new")
+            XCTAssertEqual(response.bodyText, "moved")
+        }
+        XCTAssertEqual(redirecting.requests.map(\.path), statuses.map { "/old/\($0)" }, "the Location was never requested")
+    }
+
+    func testSequentialRequestsReuseOneConnection() async throws {
+        for i in 0..<200 {
+            let response = try await transport.send(request(i % 2 == 0 ? "GET" : "POST", "/n/\(i)", body: i % 2 == 0 ? nil : [UInt8(i & 0xff)]))
+            XCTAssertEqual(response.status, 200)
+        }
+        XCTAssertEqual(server.requestCount, 200)
+        XCTAssertEqual(transport.socketsOpened, 1, "200 requests, one kept-alive connection")
+    }
+
+    func testInvalidMethodAndHeaderAreRefusedWithoutLeakingValues() async throws {
+        do {
+            _ = try await transport.send(request("GET", "/", headers: [("X-Token", "s3cret\r\nX-Injected: 1")]))
+            XCTFail("a header value with CRLF was sent")
+        } catch {
+            XCTAssertEqual(error.kind, .other)
+            XCTAssertFalse(error.message.contains("s3cret"), error.message)
+        }
+        do {
+            _ = try await transport.send(request("GE T", "/"))
+            XCTFail("an invalid method was sent")
+        } catch {
+            XCTAssertEqual(error.kind, .other)
+        }
+        XCTAssertEqual(server.requestCount, 0)
+        // The transport still works afterwards (the pooled handle was reset).
+        let response = try await transport.send(request("GET", "/after"))
+        XCTAssertEqual(response.status, 200)
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import MicroHTTP
+import Synchronization
+
+/// A real local HTTP server (MicroHTTPServer on 127.0.0.1, port chosen by
+/// the OS) that records every request when its handler starts.
+final class RecordingServer: Sendable {
+    private let server: MicroHTTPServer
+    private let log: RequestLog
+
+    init(_ respond: @escaping @Sendable (HTTPServerRequest) async -> HTTPServerResponse) throws {
+        let log = RequestLog()
+        self.log = log
+        server = try MicroHTTPServer { request in
+            log.append(request)
+            return await respond(request)
+        }
+    }
+
+    var port: UInt16 { server.port }
+    var baseURL: String { "http://127.0.0.1:\(server.port)" }
+    var requests: [HTTPServerRequest] { log.all }
+    var requestCount: Int { log.count }
+
+    func stop() { server.stop() }
+
+    /// Answers 200 with the request's body and a few fixed headers.
+    static func echo() throws -> RecordingServer {
+        try RecordingServer { request in
+            HTTPServerResponse(status: 200, headers: [("X-Reply", "one"), ("Content-Type", "application/octet-stream"),
+                                                      ("X-Reply", "two"), ("X-Method", request.method)],
+                               body: request.body)
+        }
+    }
+}
+
+/// The requests a server saw, in arrival order.
+final class RequestLog: Sendable {
+    /// Appended by handler tasks, read by the test.
+    private let entries = Mutex<[HTTPServerRequest]>([])
+
+    func append(_ request: HTTPServerRequest) { entries.withLock { $0.append(request) } }
+    var all: [HTTPServerRequest] { entries.withLock { $0 } }
+    var count: Int { entries.withLock { $0.count } }
+}
+
+/// A door that server handlers wait at until the test opens it, so a
+/// "slow server" is slow for exactly as long as the test needs.
+final class Gate: Sendable {
+    private struct State {
+        var open = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+    /// The open flag and the handlers waiting for it.
+    private let state = Mutex(State())
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s -> Bool in
+                if s.open { return true }
+                s.waiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.open = true
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+}
+
+/// Waits until `condition` holds or `timeout` seconds pass; true if it held.
+func eventually(timeout: Double = 10, _ condition: @Sendable () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+    while !condition() {
+        if ContinuousClock.now > deadline { return false }
+        try? await Task.sleep(for: .milliseconds(2))
+    }
+    return true
+}
+
+/// Deterministic bytes covering every value, different per seed.
+func patternBytes(_ count: Int, seed: UInt32 = 2_463_534_242) -> [UInt8] {
+    var state = seed | 1
+    return (0..<count).map { _ in
+        state ^= state << 13
+        state ^= state >> 17
+        state ^= state << 5
+        return UInt8(truncatingIfNeeded: state)
+    }
+}
+
+/// A local TCP port nothing listens on: bound by us, then closed.
+func closedPort() -> UInt16 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    precondition(fd >= 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+            bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+        }
+    }
+    precondition(bound)
+    return UInt16(bigEndian: address.sin_port)
+}
+
+/// A fresh path in the temporary directory, removed by the caller.
+func temporaryPath(_ name: String) -> String {
+    NSTemporaryDirectory() + "inkbridge-curl-\(UUID().uuidString)-\(name)"
+}
+
+/// A Python script acting as a server for what libmicrohttpd cannot do (1xx
+/// with headers, TLS). The script prints its port once it listens and exits
+/// by itself after one connection.
+final class PythonServer {
+    let process = Process()
+    let port: Int
+
+    init(script: String, arguments: [String] = []) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        self.port = port
+    }
+
+    /// True once the script ended on its own.
+    func exited() async -> Bool {
+        await eventually { [process] in !process.isRunning }
+    }
+
+    deinit {
+        // SIGKILL: the pyenv shim chain may not pass SIGTERM on.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
