@@ -1,0 +1,28 @@
+import Foundation
+import InkBridgeCore
+
+/// `storage.s3`: archives executed documents to any S3-compatible endpoint,
+/// signed with SigV4, with checksums, optional object lock and SSE, never
+/// overwriting an existing object (`If-None-Match: *`).
+public struct S3ArchivePlugin: ConnectorPlugin {
+    public init() {}
+
+    public var type: String { "storage.s3" }
+    public var defaultOn: Set<String> { ["executed"] }
+    public var isStateConnector: Bool { false }
+    public var secretNames: Set<String> { ["access_key_id", "secret_access_key", "session_token", "document_token"] }
+
+    public func validate(_ config: ConnectorConfig, secrets: ResolvedSecrets, issues: inout IssueCollector) {
+        _ = S3Settings.parse(config, secrets: secrets, issues: &issues)
+    }
+
+    public func makeConnector(_ config: ConnectorConfig, secrets: ResolvedSecrets, context: ConnectorContext) throws -> any Connector {
+        var issues = IssueCollector(prefix: config.path)
+        guard let settings = S3Settings.parse(config, secrets: secrets, issues: &issues) else { throw ValidationError(issues.issues) }
+        guard let keyID = secrets["access_key_id"], let secret = secrets["secret_access_key"] else {
+            throw ValidationError([FieldIssue(path: issues.path("secrets"), message: "access_key_id and secret_access_key must resolve")])
+        }
+        let credentials = SigV4Signer.Credentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: secrets["session_token"])
+        return S3ArchiveConnector(settings: settings, credentials: credentials, secrets: secrets, context: context)
+    }
+}
