@@ -1,0 +1,137 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection. Not thread-safe by itself: every use happens on the
+/// serial queue of the `SQLiteExecutor` that owns it, so blocking
+/// `sqlite3_step` never runs on Swift's cooperative pool.
+final class SQLiteConnection {
+    let handle: OpaquePointer
+    private var statements: [String: SQLiteStatement] = [:]
+
+    init(path: String, readOnly: Bool = false) throws(StoreError) {
+        var db: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw StoreError(.unavailable, "cannot open SQLite database \(path): \(message)")
+        }
+        handle = db
+        sqlite3_busy_timeout(db, 10_000)
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    func execute(_ sql: String) throws(StoreError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        if rc != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(message)
+            throw StoreError(rc == SQLITE_FULL ? .full : .failed, "SQLite: \(text)")
+        }
+    }
+
+    /// A cached prepared statement, reset and with bindings cleared.
+    func statement(_ sql: String) throws(StoreError) -> SQLiteStatement {
+        if let s = statements[sql] {
+            s.reset()
+            return s
+        }
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw error(rc, context: "prepare") }
+        let s = SQLiteStatement(stmt, connection: self)
+        statements[sql] = s
+        return s
+    }
+
+    func error(_ rc: Int32, context: String) -> StoreError {
+        let kind: StoreError.Kind = rc == SQLITE_FULL ? .full : (rc == SQLITE_BUSY ? .busy : .failed)
+        return StoreError(kind, "SQLite \(context): \(String(cString: sqlite3_errmsg(handle))) (\(rc))")
+    }
+
+    var changes: Int { Int(sqlite3_changes(handle)) }
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+}
+
+/// A prepared statement. Bind by 1-based index; read columns by 0-based index.
+final class SQLiteStatement {
+    let stmt: OpaquePointer
+    unowned let connection: SQLiteConnection
+
+    init(_ stmt: OpaquePointer, connection: SQLiteConnection) {
+        self.stmt = stmt
+        self.connection = connection
+    }
+
+    deinit { sqlite3_finalize(stmt) }
+
+    func reset() {
+        sqlite3_reset(stmt)
+        sqlite3_clear_bindings(stmt)
+    }
+
+    @discardableResult
+    func bind(_ values: SQLiteValue...) -> SQLiteStatement { bind(values) }
+
+    @discardableResult
+    func bind(_ values: [SQLiteValue]) -> SQLiteStatement {
+        for (i, v) in values.enumerated() {
+            let idx = Int32(i + 1)
+            switch v {
+            case .null: sqlite3_bind_null(stmt, idx)
+            case .int(let n): sqlite3_bind_int64(stmt, idx, n)
+            case .double(let d): sqlite3_bind_double(stmt, idx, d)
+            case .text(let s): sqlite3_bind_text(stmt, idx, s, -1, ib_sqlite_transient())
+            case .blob(let b):
+                b.withUnsafeBytes { p in _ = sqlite3_bind_blob(stmt, idx, p.baseAddress, Int32(b.count), ib_sqlite_transient()) }
+            }
+        }
+        return self
+    }
+
+    /// Steps once: true when a row is available.
+    func step() throws(StoreError) -> Bool {
+        let rc = sqlite3_step(stmt)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        throw connection.error(rc, context: "step")
+    }
+
+    /// Runs a statement that returns no rows.
+    func run() throws(StoreError) {
+        while try step() {}
+        sqlite3_reset(stmt)
+    }
+
+    func int(_ col: Int32) -> Int64 { sqlite3_column_int64(stmt, col) }
+    func double(_ col: Int32) -> Double { sqlite3_column_double(stmt, col) }
+    func isNull(_ col: Int32) -> Bool { sqlite3_column_type(stmt, col) == SQLITE_NULL }
+    func optionalInt(_ col: Int32) -> Int64? { isNull(col) ? nil : int(col) }
+    func text(_ col: Int32) -> String {
+        guard let p = sqlite3_column_text(stmt, col) else { return "" }
+        return String(cString: p)
+    }
+    func optionalText(_ col: Int32) -> String? { isNull(col) ? nil : text(col) }
+    func blob(_ col: Int32) -> [UInt8] {
+        let n = Int(sqlite3_column_bytes(stmt, col))
+        guard n > 0, let p = sqlite3_column_blob(stmt, col) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+}
+
+enum SQLiteValue {
+    case null
+    case int(Int64)
+    case double(Double)
+    case text(String)
+    case blob([UInt8])
+
+    static func optional(_ s: String?) -> SQLiteValue { s.map { .text($0) } ?? .null }
+    static func optional(_ n: Int?) -> SQLiteValue { n.map { .int(Int64($0)) } ?? .null }
+}

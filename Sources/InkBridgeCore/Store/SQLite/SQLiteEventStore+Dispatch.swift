@@ -1,0 +1,170 @@
+import Foundation
+
+extension SQLiteEventStore {
+    public func recoverInFlight(now: Date) async throws(StoreError) -> Int {
+        try await writer.write { db throws(StoreError) in
+            // Single process: anything in flight at start-up was cut off by a crash. Due now, attempts kept.
+            try db.statement("UPDATE deliveries SET state = 3, next_at = ?, updated_at = ? WHERE state = 1")
+                .bind(.double(now.unix), .double(now.unix)).run()
+            return db.changes
+        }
+    }
+
+    public func claimDue(_ connector: ConnectorKey, now: Date, limit: Int) async throws(StoreError) -> [ClaimedDelivery] {
+        try await writer.write { db throws(StoreError) in
+            let s = try db.statement("""
+                SELECT d.rid, d.id, d.attempts, d.created_at, e.event_id, e.type, e.occurred_at, e.contract_id, e.sequence, e.status, e.raw
+                FROM deliveries d JOIN events e ON e.rid = d.event_rid
+                WHERE d.tenant = ? AND d.connector = ? AND d.head = 1 AND d.state IN (0, 3) AND d.next_at <= ?
+                ORDER BY d.next_at LIMIT ?
+                """).bind(.text(connector.tenant), .text(connector.connector), .double(now.unix), .int(Int64(limit)))
+            var claimed: [ClaimedDelivery] = []
+            while try s.step() {
+                let raw = s.blob(10)
+                // The raw bytes were validated at ingest; a parse failure here means the database was altered.
+                let body = (try? JSONParser.parse(raw)) ?? .null
+                let event = ContractEvent(id: s.text(4), type: s.text(5), occurredAt: Date(unix: s.double(6)),
+                                          contractID: s.text(7), sequence: s.int(8), status: s.text(9), body: body, raw: raw)
+                claimed.append(ClaimedDelivery(rowID: s.int(0), id: s.text(1), tenant: connector.tenant, connector: connector.connector,
+                                               event: event, attempts: Int(s.int(2)), createdAt: Date(unix: s.double(3))))
+            }
+            let mark = try db.statement("UPDATE deliveries SET state = 1, updated_at = ? WHERE rid = ?")
+            for c in claimed {
+                mark.reset()
+                try mark.bind(.double(now.unix), .int(c.rowID)).run()
+            }
+            return claimed
+        }
+    }
+
+    public func nextDue(_ connector: ConnectorKey) async throws(StoreError) -> Date? {
+        try await reader.run { db throws(StoreError) in
+            let s = try db.statement("""
+                SELECT min(next_at) FROM deliveries WHERE tenant = ? AND connector = ? AND head = 1 AND state IN (0, 3)
+                """).bind(.text(connector.tenant), .text(connector.connector))
+            guard try s.step(), !s.isNull(0) else { return nil }
+            return Date(unix: s.double(0))
+        }
+    }
+
+    public func complete(_ completions: [DeliveryCompletion], now: Date) async throws(StoreError) -> [DeliveryState] {
+        try await writer.write { db throws(StoreError) in
+            var states: [DeliveryState] = []
+            for c in completions { states.append(try Self.completeOne(db, c, now: now)) }
+            return states
+        }
+    }
+
+    static func completeOne(_ db: SQLiteConnection, _ c: DeliveryCompletion, now: Date) throws(StoreError) -> DeliveryState {
+        let a = c.attempt
+        try db.statement("""
+            INSERT OR REPLACE INTO attempts (delivery_rid, number, started_at, duration_ms, http_status, error_code, error_message, excerpt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).bind(.int(c.rowID), .int(Int64(a.number)), .double(a.startedAt.unix), .double(a.durationMs), .optional(a.httpStatus),
+                      .optional(a.error?.code), .optional(a.error?.message), .optional(a.responseExcerpt)).run()
+        let row = try db.statement("SELECT tenant, connector, contract_id, sequence, is_state, state FROM deliveries WHERE rid = ?").bind(.int(c.rowID))
+        guard try row.step() else { throw StoreError(.notFound, "delivery row \(c.rowID) vanished") }
+        let tenant = row.text(0), connector = row.text(1), contract = row.text(2), sequence = row.int(3)
+        let isState = row.int(4) == 1
+        var state: DeliveryState
+        var nextAt = now
+        switch c.transition {
+        case .succeed: state = .succeeded
+        case .dead: state = .dead
+        case .retry(let at):
+            state = .retrying
+            nextAt = at
+            // A state connector never retries a status that a newer queued one replaces.
+            if isState {
+                let newer = try db.statement("""
+                    SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence > ? AND state IN \(activeStates) LIMIT 1
+                    """).bind(.text(tenant), .text(connector), .text(contract), .int(sequence))
+                if try newer.step() { state = .superseded }
+            }
+        }
+        let errorText = a.error.map { "\($0.code): \($0.message)" }
+        try db.statement("""
+            UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, head = ?, updated_at = ?, last_error = ? WHERE rid = ?
+            """).bind(.int(state.code), .int(Int64(a.number)), .double(nextAt.unix), .int(state.isActive ? 1 : 0),
+                      .double(now.unix), .optional(errorText), .int(c.rowID)).run()
+        if state.isTerminal {
+            if state == .succeeded && isState {
+                // Anything older still queued in the lane can never be sent now.
+                try db.statement("""
+                    UPDATE deliveries SET state = 6, head = 0, updated_at = ?
+                    WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence <= ? AND state IN (0, 3, 7)
+                    """).bind(.double(now.unix), .text(tenant), .text(connector), .text(contract), .int(sequence)).run()
+            }
+            try promoteHead(db, tenant: tenant, connector: connector, contract: contract)
+        }
+        return state
+    }
+
+    public func setPaused(_ connector: ConnectorKey, paused: Bool, now: Date) async throws(StoreError) {
+        try await writer.write { db throws(StoreError) in
+            try db.statement("""
+                INSERT INTO connector_state (tenant, connector, paused) VALUES (?, ?, ?)
+                ON CONFLICT (tenant, connector) DO UPDATE SET paused = excluded.paused
+                """).bind(.text(connector.tenant), .text(connector.connector), .int(paused ? 1 : 0)).run()
+            if paused {
+                try db.statement("UPDATE deliveries SET state = 7, updated_at = ? WHERE tenant = ? AND connector = ? AND state IN (0, 3)")
+                    .bind(.double(now.unix), .text(connector.tenant), .text(connector.connector)).run()
+            } else {
+                try db.statement("UPDATE deliveries SET state = 0, next_at = min(next_at, ?), updated_at = ? WHERE tenant = ? AND connector = ? AND state = 7")
+                    .bind(.double(now.unix), .double(now.unix), .text(connector.tenant), .text(connector.connector)).run()
+            }
+        }
+    }
+
+    public func pausedConnectors() async throws(StoreError) -> Set<ConnectorKey> {
+        try await reader.run { db throws(StoreError) in
+            let s = try db.statement("SELECT tenant, connector FROM connector_state WHERE paused = 1")
+            var keys: Set<ConnectorKey> = []
+            while try s.step() { keys.insert(ConnectorKey(tenant: s.text(0), connector: s.text(1))) }
+            return keys
+        }
+    }
+
+    public func replay(tenant: String?, deliveryID: String, now: Date) async throws(StoreError) -> ReplayResult {
+        try await writer.write { db throws(StoreError) in
+            let s = try db.statement("SELECT rid, tenant, connector, contract_id, sequence, state, is_state FROM deliveries WHERE id = ?")
+                .bind(.text(deliveryID))
+            guard try s.step() else { return .notFound }
+            let rid = s.int(0), owner = s.text(1), connector = s.text(2), contract = s.text(3), sequence = s.int(4)
+            let isState = s.int(6) == 1
+            if let tenant, tenant != owner { return .notFound }
+            let state = DeliveryState(code: s.int(5)) ?? .pending
+            guard state == .dead || state == .succeeded else { return .notReplayable(state) }
+            if isState {
+                let newer = try db.statement("""
+                    SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence > ? AND state = 2 LIMIT 1
+                    """).bind(.text(owner), .text(connector), .text(contract), .int(sequence))
+                if try newer.step() { return .stale }
+            }
+            try Self.requeue(db, rid: rid, tenant: owner, connector: connector, contract: contract, now: now)
+            return .replayed
+        }
+    }
+
+    public func replayDead(_ connector: ConnectorKey, now: Date) async throws(StoreError) -> Int {
+        try await writer.write { db throws(StoreError) in
+            let s = try db.statement("SELECT rid, contract_id FROM deliveries WHERE tenant = ? AND connector = ? AND state = 4 ORDER BY sequence, rid")
+                .bind(.text(connector.tenant), .text(connector.connector))
+            var rows: [(Int64, String)] = []
+            while try s.step() { rows.append((s.int(0), s.text(1))) }
+            for (rid, contract) in rows {
+                try Self.requeue(db, rid: rid, tenant: connector.tenant, connector: connector.connector, contract: contract, now: now)
+            }
+            return rows.count
+        }
+    }
+
+    /// Makes a finished delivery pending again; it takes its place in the lane by sequence.
+    static func requeue(_ db: SQLiteConnection, rid: Int64, tenant: String, connector: String, contract: String, now: Date) throws(StoreError) {
+        let paused = try db.statement("SELECT paused FROM connector_state WHERE tenant = ? AND connector = ?").bind(.text(tenant), .text(connector))
+        let isPaused = try paused.step() && paused.int(0) == 1
+        try db.statement("UPDATE deliveries SET state = ?, head = 0, next_at = ?, updated_at = ? WHERE rid = ?")
+            .bind(.int(isPaused ? DeliveryState.paused.code : DeliveryState.pending.code), .double(now.unix), .double(now.unix), .int(rid)).run()
+        try promoteHead(db, tenant: tenant, connector: connector, contract: contract)
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+extension SQLiteEventStore {
+    static let activeStates = "(0, 1, 3, 7)"
+
+    public func ingest(tenant: String, items: [IngestItem], now: Date) async throws(StoreError) -> [IngestOutcome] {
+        try await writer.write { db throws(StoreError) in
+            var outcomes: [IngestOutcome] = []
+            outcomes.reserveCapacity(items.count)
+            for item in items {
+                outcomes.append(try Self.ingestOne(db, tenant: tenant, item: item, now: now))
+            }
+            return outcomes
+        }
+    }
+
+    static func ingestOne(_ db: SQLiteConnection, tenant: String, item: IngestItem, now: Date) throws(StoreError) -> IngestOutcome {
+        let e = item.event
+        let existing = try db.statement("SELECT rid FROM events WHERE tenant = ? AND event_id = ?").bind(.text(tenant), .text(e.id))
+        if try existing.step() {
+            let rid = existing.int(0)
+            return IngestOutcome(eventID: e.id, duplicate: true, deliveries: try deliveryRefs(db, eventRowID: rid))
+        }
+        try db.statement("""
+            INSERT INTO events (tenant, event_id, type, occurred_at, contract_id, sequence, status, received_at, raw)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).bind(.text(tenant), .text(e.id), .text(e.type), .double(e.occurredAt.unix), .text(e.contractID),
+                      .int(e.sequence), .text(e.status), .double(now.unix), .blob(e.raw)).run()
+        let eventRowID = db.lastInsertRowID
+        var refs: [DeliveryRef] = []
+        for planned in item.deliveries {
+            let state = try placeDelivery(db, tenant: tenant, planned: planned, event: e, now: now)
+            let id = IDGenerator.make("dlv", now: now)
+            var head = false
+            if state.isActive { head = try !laneHasActive(db, tenant: tenant, connector: planned.connector, contract: e.contractID) }
+            try db.statement("""
+                INSERT INTO deliveries (id, tenant, connector, event_rid, contract_id, sequence, state, is_state, head, next_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).bind(.text(id), .text(tenant), .text(planned.connector), .int(eventRowID), .text(e.contractID),
+                          .int(e.sequence), .int(state.code), .int(planned.isStateConnector ? 1 : 0), .int(head ? 1 : 0),
+                          .double(now.unix), .double(now.unix)).run()
+            refs.append(DeliveryRef(id: id, connector: planned.connector, state: state))
+        }
+        if e.type == EventType.statusChanged { try updateRegistry(db, tenant: tenant, event: e, now: now) }
+        return IngestOutcome(eventID: e.id, duplicate: false, deliveries: refs)
+    }
+
+    /// The initial state of a new delivery. For a state connector this applies
+    /// SPEC section 5: a sequence at or below one already delivered is `stale`;
+    /// one below a queued newer status is `superseded`; older queued statuses
+    /// that are not in flight are superseded by this one.
+    static func placeDelivery(_ db: SQLiteConnection, tenant: String, planned: PlannedDelivery, event e: ContractEvent,
+                              now: Date) throws(StoreError) -> DeliveryState {
+        let live: DeliveryState = planned.paused ? .paused : .pending
+        guard planned.isStateConnector else { return live }
+        let delivered = try db.statement("""
+            SELECT max(sequence) FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND state = 2
+            """).bind(.text(tenant), .text(planned.connector), .text(e.contractID))
+        if try delivered.step(), let maxSeq = delivered.optionalInt(0), maxSeq >= e.sequence { return .stale }
+        let newer = try db.statement("""
+            SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence > ? AND state IN \(activeStates) LIMIT 1
+            """).bind(.text(tenant), .text(planned.connector), .text(e.contractID), .int(e.sequence))
+        if try newer.step() { return .superseded }
+        try supersedeOlder(db, tenant: tenant, connector: planned.connector, contract: e.contractID, below: e.sequence, now: now)
+        return live
+    }
+
+    /// Marks queued (not in-flight) deliveries of the lane below `sequence` superseded.
+    static func supersedeOlder(_ db: SQLiteConnection, tenant: String, connector: String, contract: String, below sequence: Int64,
+                               now: Date) throws(StoreError) {
+        try db.statement("""
+            UPDATE deliveries SET state = 5, head = 0, updated_at = ?
+            WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence < ? AND state IN (0, 3, 7)
+            """).bind(.double(now.unix), .text(tenant), .text(connector), .text(contract), .int(sequence)).run()
+    }
+
+    static func laneHasActive(_ db: SQLiteConnection, tenant: String, connector: String, contract: String) throws(StoreError) -> Bool {
+        try db.statement("""
+            SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND state IN \(activeStates) LIMIT 1
+            """).bind(.text(tenant), .text(connector), .text(contract)).step()
+    }
+
+    /// Makes the lane's lowest active delivery its head, when the lane has no head.
+    static func promoteHead(_ db: SQLiteConnection, tenant: String, connector: String, contract: String) throws(StoreError) {
+        let hasHead = try db.statement("""
+            SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND head = 1 AND state IN \(activeStates) LIMIT 1
+            """).bind(.text(tenant), .text(connector), .text(contract))
+        if try hasHead.step() { return }
+        try db.statement("""
+            UPDATE deliveries SET head = 1 WHERE rid = (
+                SELECT rid FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND state IN \(activeStates)
+                ORDER BY sequence, rid LIMIT 1)
+            """).bind(.text(tenant), .text(connector), .text(contract)).run()
+    }
+
+    static func deliveryRefs(_ db: SQLiteConnection, eventRowID: Int64) throws(StoreError) -> [DeliveryRef] {
+        let s = try db.statement("SELECT id, connector, state FROM deliveries WHERE event_rid = ? ORDER BY rid").bind(.int(eventRowID))
+        var refs: [DeliveryRef] = []
+        while try s.step() {
+            refs.append(DeliveryRef(id: s.text(0), connector: s.text(1), state: DeliveryState(code: s.int(2)) ?? .pending))
+        }
+        return refs
+    }
+
+    /// The contract registry keeps the highest sequence seen per contract.
+    static func updateRegistry(_ db: SQLiteConnection, tenant: String, event e: ContractEvent, now: Date) throws(StoreError) {
+        let contract = e.body["contract"] ?? .object(JSONObject())
+        try db.statement("""
+            INSERT INTO contracts (tenant, contract_id, sequence, status, updated_at, customer_id, contract)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (tenant, contract_id) DO UPDATE SET
+                sequence = excluded.sequence, status = excluded.status, updated_at = excluded.updated_at,
+                customer_id = excluded.customer_id, contract = excluded.contract
+            WHERE excluded.sequence > contracts.sequence
+            """).bind(.text(tenant), .text(e.contractID), .int(e.sequence), .text(e.status), .double(now.unix),
+                      .optional(e.customerID), .text(contract.jsonText)).run()
+    }
+}

@@ -1,0 +1,58 @@
+import CSQLite
+import Foundation
+
+/// The embedded store: one SQLite database in WAL mode with `synchronous=FULL`
+/// (an acknowledged write survives a power cut). One writer connection with
+/// group commit, one reader connection for API reads; one process.
+public final class SQLiteEventStore: EventStore {
+    let writer: SQLiteExecutor
+    let reader: SQLiteExecutor
+    public let path: String
+
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        let w = try SQLiteConnection(path: path)
+        try w.execute("PRAGMA journal_mode=WAL")
+        try w.execute("PRAGMA synchronous=FULL")
+        try w.execute("PRAGMA foreign_keys=ON")
+        try w.execute("PRAGMA temp_store=MEMORY")
+        try w.execute("PRAGMA cache_size=-65536")
+        try Self.migrate(w)
+        writer = SQLiteExecutor(label: "inkbridge.sqlite.writer", connection: w)
+        let r = try SQLiteConnection(path: path)
+        try r.execute("PRAGMA query_only=ON")
+        reader = SQLiteExecutor(label: "inkbridge.sqlite.reader", connection: r)
+    }
+
+    static func migrate(_ db: SQLiteConnection) throws(StoreError) {
+        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+        for migration in SQLiteMigrations.all {
+            let check = try db.statement("SELECT 1 FROM schema_migrations WHERE id = ?").bind(.text(migration.id))
+            if try check.step() { continue }
+            try db.execute("BEGIN IMMEDIATE")
+            do throws(StoreError) {
+                try db.execute(migration.sql)
+                try db.statement("INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)")
+                    .bind(.text(migration.id), .double(Date().timeIntervalSince1970)).run()
+                try db.execute("COMMIT")
+            } catch {
+                try? db.execute("ROLLBACK")
+                throw StoreError(error.kind, "migration \(migration.id) failed: \(error.message)")
+            }
+        }
+    }
+
+    public func ping() async -> Bool {
+        (try? await reader.run { db throws(StoreError) in try db.statement("SELECT 1").step() }) ?? false
+    }
+
+    public func close() {
+        writer.close()
+        reader.close()
+    }
+}
+
+extension Date {
+    var unix: Double { timeIntervalSince1970 }
+    init(unix: Double) { self.init(timeIntervalSince1970: unix) }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import InkBridgeCore
+import Webhook
+
+/// Builds the pieces every command needs: the registry of linked plugins, the store, the configuration.
+enum HubFactory {
+    /// Adding a connector type: its module under Plugins/ and one entry here.
+    static let registry = ConnectorRegistry([WebhookPlugin()])
+
+    static let defaultStore = "sqlite:inkbridge.db"
+
+    static func storeSpec(_ option: String?) -> String {
+        option ?? ProcessInfo.processInfo.environment["INKBRIDGE_STORE"] ?? defaultStore
+    }
+
+    static func configPath(_ option: String?) -> String {
+        option ?? ProcessInfo.processInfo.environment["INKBRIDGE_CONFIG"] ?? "connectors.json"
+    }
+
+    static func openStore(_ spec: String) throws(CLIError) -> any EventStore {
+        if spec.hasPrefix("sqlite:") {
+            let path = String(spec.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw CLIError.usage("--store sqlite:PATH needs a path") }
+            do { return try SQLiteEventStore(path: path) } catch { throw CLIError.runtime(error.message) }
+        }
+        if spec.hasPrefix("postgres://") || spec.hasPrefix("postgresql://") {
+            throw CLIError.runtime("the PostgreSQL store is not built yet; use --store sqlite:PATH")
+        }
+        throw CLIError.usage("unknown store \(spec): use sqlite:PATH")
+    }
+
+    /// The secret source for `{ "secret": ... }` references, when a master key is configured.
+    static func secretSource(store: any EventStore) -> (any SecretSource)? {
+        let env = ProcessInfo.processInfo.environment
+        guard env["INKBRIDGE_MASTER_KEY"] != nil || env["INKBRIDGE_MASTER_KEY_FILE"] != nil,
+              let box = try? SecretBox.fromEnvironment(env) else { return nil }
+        return StoreSecretSource(store: store, box: box)
+    }
+
+    static func loadConfig(path: String, store: (any EventStore)?) throws(CLIError) -> LoadedConfig {
+        let resolver = SecretResolver(store: store.flatMap(secretSource))
+        do {
+            return try ConfigLoader(registry: registry, resolver: resolver).load(path: path)
+        } catch {
+            throw CLIError.invalid("\(path): \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s")",
+                                   details: error.issues.map(\.description))
+        }
+    }
+
+    static func makeHub(store: any EventStore, config: LoadedConfig, transport: any HTTPTransport) async throws(CLIError) -> Hub {
+        let hub = Hub(store: store, registry: registry, transport: transport)
+        do { try await hub.apply(config) } catch { throw CLIError.invalid(error.message) }
+        return hub
+    }
+}
