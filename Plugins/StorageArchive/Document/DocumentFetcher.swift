@@ -92,7 +92,7 @@ struct DocumentFetcher: Sendable {
     }
 
     /// The first bytes of a downloaded error page, for the attempt's excerpt.
-    static func head(of path: String, limit: Int = 512) -> [UInt8] {
+    static func head(of path: String, limit: Int = Excerpt.limit) -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? handle.close() }
         return (try? handle.read(upToCount: limit)).map { Array($0) } ?? []

@@ -3,10 +3,8 @@ import InkBridgeCore
 
 /// SPEC section 5's rules for turning what an external system answered into
 /// an outcome: network errors, timeouts, 408 425 429 and 5xx retry (honouring
-/// Retry-After, capped at one hour); other 4xx are permanent.
+/// Retry-After); other 4xx are permanent.
 enum OutcomeRules {
-    static let maxRetryAfter: Double = 3600
-
     static func isRetryable(status: Int) -> Bool {
         status == 408 || status == 425 || status == 429 || (500...599).contains(status)
     }
@@ -24,23 +22,9 @@ enum OutcomeRules {
         }
     }
 
-    /// `Retry-After` as seconds or an HTTP date, capped at one hour; nil when absent or unreadable.
+    /// `Retry-After` (seconds or HTTP date); the delivery state machine caps it at one hour.
     static func retryAfter(_ response: HTTPResponse, now: Date) -> Date? {
-        guard let value = response.header("Retry-After")?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Double(value), seconds >= 0 {
-            return now.addingTimeInterval(min(seconds, maxRetryAfter))
-        }
-        guard let date = httpDate(value) else { return nil }
-        return min(max(date, now), now.addingTimeInterval(maxRetryAfter))
-    }
-
-    /// RFC 9110 IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
-    static func httpDate(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.date(from: text)
+        response.header("Retry-After").flatMap { RetryAfter.parse($0, now: now) }
     }
 
     /// A URL for messages: scheme, host and path, never the query (it may hold a token).

@@ -1,3 +1,5 @@
+import InkBridgeCore
+
 /// Removes secret values from text that leaves the connector (messages,
 /// response excerpts): an S3 error document can echo the access key id in its
 /// StringToSign, and a document server can echo a request header.
@@ -18,9 +20,5 @@ struct Redactor: Sendable {
     }
 
     /// The first bytes of a body as text, redacted: the attempt record's excerpt.
-    func excerpt(_ body: [UInt8], limit: Int = 512) -> String? {
-        guard !body.isEmpty else { return nil }
-        let text = String(decoding: body.prefix(limit), as: UTF8.self)
-        return self(text)
-    }
+    func excerpt(_ body: [UInt8]) -> String? { Excerpt.make(body, redacting: secrets) }
 }
