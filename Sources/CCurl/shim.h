@@ -20,5 +20,13 @@ static inline CURLcode ib_easy_getinfo_double(CURL *h, CURLINFO i, double *v) { 
 static inline CURLcode ib_easy_getinfo_ptr(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ib_easy_getinfo_str(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLMcode ib_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+static inline CURLcode ib_easy_setopt_seek(CURL *h, int (*f)(void *, curl_off_t, int)) { return curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, f); }
+static inline CURLcode ib_easy_setopt_prereq(CURL *h, int (*f)(void *, char *, char *, int, int)) { return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, f); }
+static inline CURLcode ib_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
+// Macros Swift does not import (function-like or cast expressions).
+static inline long ib_global_default(void) { return CURL_GLOBAL_DEFAULT; }
+static inline size_t ib_readfunc_abort(void) { return CURL_READFUNC_ABORT; }
+static inline int ib_prereqfunc_ok(void) { return CURL_PREREQFUNC_OK; }
+static inline int ib_prereqfunc_abort(void) { return CURL_PREREQFUNC_ABORT; }
 static inline curl_socket_t ib_socket_bad(void) { return CURL_SOCKET_BAD; }
 #endif

@@ -56,6 +56,8 @@ public struct HTTPServerLimits: Sendable {
     /// Total header bytes per request (libmicrohttpd's per-connection memory); over it: 431.
     public var connectionMemory: Int = 64 << 10
     public var threads: UInt32 = 2
+    /// Seconds `stop()` waits for handlers still running; those not done by then are answered 503.
+    public var stopGracePeriod: Double = 5
 
     public init() {}
 }

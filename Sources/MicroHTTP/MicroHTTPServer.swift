@@ -1,15 +1,82 @@
-/// An HTTP/1.1 server over libmicrohttpd. (Interface fixed; implementation pending.)
+import CMicroHTTPD
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An HTTP/1.1 server over libmicrohttpd.
+///
+/// libmicrohttpd parses and polls (epoll, `limits.threads` threads, keep-alive); the async
+/// handler runs on Swift's pool while its connection is suspended, so a slow handler never
+/// holds an MHD thread. Bodies over `limits.maxBodyBytes` are refused with 413 while read.
 public final class MicroHTTPServer: Sendable {
     public typealias Handler = @Sendable (HTTPServerRequest) async -> HTTPServerResponse
 
-    /// Starts listening on `host:port` (port 0: the OS picks one; read `port`).
-    public init(host: String = "127.0.0.1", port: UInt16 = 0, limits: HTTPServerLimits = HTTPServerLimits(), handler: @escaping Handler) throws {
-        fatalError("MicroHTTPServer is not implemented yet")
-    }
+    /// `struct MHD_Daemon *`, unchecked-Sendable: only `stop()` uses it, once, after taking it
+    /// out of `daemon`'s lock.
+    struct DaemonHandle: @unchecked Sendable { let raw: OpaquePointer }
+
+    let core: ServerCore
+    /// The running daemon; nil once stopped. Protects against stopping twice.
+    private let daemon: Mutex<DaemonHandle?>
 
     /// The port actually bound.
-    public var port: UInt16 { 0 }
+    public let port: UInt16
+
+    /// Starts listening on `host:port` (port 0: the OS picks one; read `port`).
+    public init(host: String = "127.0.0.1", port: UInt16 = 0, limits: HTTPServerLimits = HTTPServerLimits(), handler: @escaping Handler) throws {
+        guard let address = SocketAddress(host: host, port: port) else {
+            throw MicroHTTPServerError(code: .invalidHost, host: host, port: port)
+        }
+        let core = ServerCore(limits: limits, handler: handler)
+        guard let started = Self.startDaemon(core: core, address: address, limits: limits) else {
+            throw MicroHTTPServerError(code: .startFailed, host: host, port: port)
+        }
+        self.core = core
+        self.daemon = Mutex(DaemonHandle(raw: started))
+        self.port = inkbridge_mhd_bind_port(started)
+    }
+
+    deinit { stop() }
 
     /// Stops accepting, lets requests in progress finish (bounded), and releases the daemon.
-    public func stop() {}
+    public func stop() {
+        guard let handle = daemon.withLock({ d -> DaemonHandle? in
+            defer { d = nil }
+            return d
+        }) else { return }
+        // Stop accepting first; the listen socket is ours to close after the daemon stops.
+        let listenSocket = MHD_quiesce_daemon(handle.raw)
+        // Stopping MHD with a suspended connection is undefined: drain resumes every one.
+        core.drain()
+        MHD_stop_daemon(handle.raw)
+        if listenSocket >= 0 { close(listenSocket) }
+    }
+
+    private static func startDaemon(core: ServerCore, address: SocketAddress, limits: HTTPServerLimits) -> OpaquePointer? {
+        // TURBO: try reads/writes/accepts before asking epoll (saves a syscall when they succeed).
+        var flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_TURBO.rawValue
+        if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+        let cls = Unmanaged.passUnretained(core).toOpaque()
+        return address.withSockaddr { sockaddr in
+            // Option values with their exact C widths: unsigned int as UInt32, size_t as Int.
+            var options: [any CVarArg] = [
+                MHD_OPTION.SOCK_ADDR.rawValue, OpaquePointer(sockaddr),
+                MHD_OPTION.URI_LOG_CALLBACK.rawValue, unsafeBitCast(MHDCallbacks.uriLog, to: OpaquePointer.self), OpaquePointer(cls),
+                MHD_OPTION.NOTIFY_COMPLETED.rawValue, unsafeBitCast(MHDCallbacks.completed, to: OpaquePointer.self), OpaquePointer(cls),
+                MHD_OPTION.CONNECTION_TIMEOUT.rawValue, UInt32(limits.connectionTimeout),
+                MHD_OPTION.CONNECTION_LIMIT.rawValue, UInt32(limits.maxConnections),
+                MHD_OPTION.CONNECTION_MEMORY_LIMIT.rawValue, Int(limits.connectionMemory),
+            ]
+            if limits.threads > 1 {
+                options += [MHD_OPTION.THREAD_POOL_SIZE.rawValue, UInt32(limits.threads)]
+            }
+            options.append(MHD_OPTION.END.rawValue)
+            return withVaList(options) { list in
+                MHD_start_daemon_va(flags, 0, nil, nil, MHDCallbacks.access, cls, list)
+            }
+        }
+    }
 }

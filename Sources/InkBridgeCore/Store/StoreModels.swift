@@ -153,6 +153,9 @@ public enum ReplayResult: Sendable, Equatable {
 
 /// One entry of the hash-chained audit log.
 public struct AuditEntry: Sendable {
+    public init(seq: Int64, at: Date, actor: String, action: String, detail: String, previousHash: String, hash: String) {
+        self.seq = seq; self.at = at; self.actor = actor; self.action = action; self.detail = detail; self.previousHash = previousHash; self.hash = hash
+    }
     public let seq: Int64
     public let at: Date
     public let actor: String

@@ -7,6 +7,9 @@ import Foundation
 final class SQLiteConnection {
     let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
+    /// Statements handed out since the last `resetUsed()`: a statement left
+    /// mid-iteration would pin an old read snapshot (WAL) until it is reset.
+    private var used: [SQLiteStatement] = []
 
     init(path: String, readOnly: Bool = false) throws(StoreError) {
         var db: OpaquePointer?
@@ -40,6 +43,7 @@ final class SQLiteConnection {
     func statement(_ sql: String) throws(StoreError) -> SQLiteStatement {
         if let s = statements[sql] {
             s.reset()
+            used.append(s)
             return s
         }
         var stmt: OpaquePointer?
@@ -47,7 +51,14 @@ final class SQLiteConnection {
         guard rc == SQLITE_OK, let stmt else { throw error(rc, context: "prepare") }
         let s = SQLiteStatement(stmt, connection: self)
         statements[sql] = s
+        used.append(s)
         return s
+    }
+
+    /// Resets every statement used by the job that just ran.
+    func resetUsed() {
+        for s in used { s.reset() }
+        used.removeAll(keepingCapacity: true)
     }
 
     func error(_ rc: Int32, context: String) -> StoreError {

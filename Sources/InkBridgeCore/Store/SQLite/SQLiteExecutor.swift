@@ -42,7 +42,10 @@ final class SQLiteExecutor: Sendable {
     func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws(StoreError) -> T) async throws(StoreError) -> T {
         let result: Result<T, StoreError> = await withCheckedContinuation { cont in
             queue.async {
-                do throws(StoreError) { cont.resume(returning: .success(try body(self.connection))) } catch { cont.resume(returning: .failure(error)) }
+                let result: Result<T, StoreError>
+                do throws(StoreError) { result = .success(try body(self.connection)) } catch { result = .failure(error) }
+                self.connection.resetUsed()
+                cont.resume(returning: result)
             }
         }
         return try result.get()
@@ -51,6 +54,7 @@ final class SQLiteExecutor: Sendable {
     /// Synchronous variant for start-up code that is not async.
     func runSync<T>(_ body: (SQLiteConnection) throws(StoreError) -> T) throws(StoreError) -> T {
         let result: Result<T, StoreError> = queue.sync {
+            defer { connection.resetUsed() }
             do throws(StoreError) { return .success(try body(connection)) } catch { return .failure(error) }
         }
         return try result.get()
@@ -108,7 +112,11 @@ final class SQLiteExecutor: Sendable {
                 for j in jobs { j.fail(error) }
                 continue
             }
-            let finishers = jobs.map { $0.run(connection) }
+            let finishers = jobs.map { job in
+                let f = job.run(connection)
+                connection.resetUsed()
+                return f
+            }
             do throws(StoreError) {
                 try connection.statement("COMMIT").run()
                 for f in finishers { f.committed() }

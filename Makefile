@@ -1,0 +1,33 @@
+# InkBridge: `make demo` and `make test` set up a fresh Debian machine themselves.
+SHELL := /bin/bash
+DEB_PACKAGES := libcurl4-openssl-dev libmicrohttpd-dev libsqlite3-dev libssl-dev libpq-dev pkg-config python3-venv
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: all deps build demo test bench clean
+
+all: build
+
+# Installs the missing Debian -dev packages (apt-get when root; a clear message otherwise).
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "make: installing$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "make: missing Debian packages:$$missing"; echo "make: run: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS)
+
+demo: build
+	.build/debug/inkbridge demo
+
+test: deps
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	swift test --skip-build $(SWIFT_BUILD_FLAGS)
+
+clean:
+	rm -rf .build

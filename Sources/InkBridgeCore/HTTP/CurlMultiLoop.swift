@@ -1,0 +1,159 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// The libcurl multi handle and the one dedicated thread that drives it.
+/// Callers hand jobs over through a locked queue and wake the thread with
+/// `curl_multi_wakeup`; the thread runs every transfer and resumes each
+/// caller's continuation when its transfer is done. No blocking call ever
+/// runs on Swift's cooperative pool.
+final class CurlMultiLoop: Sendable {
+    /// The multi handle as a value callers may hold. Only the loop thread
+    /// uses it, except `curl_multi_wakeup`, which libcurl documents as
+    /// callable from any thread; `shared`'s lock orders that call before
+    /// `curl_multi_cleanup` (see `Shared.stopping`).
+    private struct MultiHandle: @unchecked Sendable {
+        let raw: UnsafeMutableRawPointer
+    }
+
+    private struct Shared {
+        /// Jobs submitted and not yet taken by the loop.
+        var queue: [CurlJob] = []
+        /// Ids of cancelled tasks whose transfer may be running.
+        var cancelled: [UInt64] = []
+        /// The loop is (about to be) blocked in `curl_multi_poll`: the next
+        /// submitter must wake it. False while it is busy, so a burst of
+        /// submissions costs one wakeup, not one each.
+        var sleeping = false
+        /// Set once by `shutdown`. After it, nobody calls `curl_multi_wakeup`:
+        /// the loop thread cleans the multi handle up once it has seen it.
+        var stopping = false
+        /// The loop thread until someone joins it.
+        var thread: pthread_t?
+    }
+
+    /// Protects the hand-over between callers and the loop thread: the
+    /// queue, cancellations, the sleeping flag, the stop flag and the thread
+    /// to join. Held only for a few instructions (and one wakeup write).
+    private let shared = Mutex(Shared())
+    private let multi: MultiHandle
+    private let maxTotalConnections: Int
+    private let nextID = Atomic<UInt64>(1)
+    let counters = Counters()
+
+    /// Figures for tests and diagnostics, written by the loop thread.
+    final class Counters: Sendable {
+        /// Sockets opened by all transfers so far (connection reuse shows as few).
+        let socketsOpened = Atomic<Int>(0)
+    }
+
+    init(maxTotalConnections: Int) {
+        guard let raw = curl_multi_init() else { preconditionFailure("curl_multi_init failed (out of memory)") }
+        multi = MultiHandle(raw: raw)
+        self.maxTotalConnections = maxTotalConnections
+        // Total open connections, and how many idle ones stay cached for reuse.
+        _ = ib_multi_setopt_long(raw, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxTotalConnections)
+        _ = ib_multi_setopt_long(raw, CURLMOPT_MAXCONNECTS, maxTotalConnections)
+
+        // The thread owns a retain of the loop until `run` returns.
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { context in
+            let loop = Unmanaged<CurlMultiLoop>.fromOpaque(context!).takeRetainedValue()
+            loop.run()
+            return nil
+        }, context)
+        precondition(rc == 0, "cannot start the HTTP I/O thread (pthread_create: \(rc))")
+        shared.withLock { $0.thread = thread }
+    }
+
+    func makeID() -> UInt64 {
+        nextID.add(1, ordering: .relaxed).oldValue
+    }
+
+    func submit(_ job: CurlJob) {
+        let accepted = shared.withLock { state in
+            guard !state.stopping else { return false }
+            state.queue.append(job)
+            if state.sleeping {
+                state.sleeping = false
+                curl_multi_wakeup(multi.raw)
+            }
+            return true
+        }
+        if !accepted { job.fail(.shutDown) }
+    }
+
+    /// Best effort: a job still queued fails at once, a running transfer is
+    /// stopped by the loop; a job already finished is left alone.
+    func cancel(_ id: UInt64) {
+        let queued: CurlJob? = shared.withLock { state in
+            guard !state.stopping else { return nil }
+            if let index = state.queue.firstIndex(where: { $0.id == id }) {
+                return state.queue.remove(at: index)
+            }
+            state.cancelled.append(id)
+            state.sleeping = false
+            curl_multi_wakeup(multi.raw)
+            return nil
+        }
+        queued?.fail(.cancelled)
+    }
+
+    /// Fails queued and running jobs, stops the thread and waits for it to
+    /// release every handle. Later submissions fail at once.
+    func shutdown() {
+        let (queued, thread) = shared.withLock { state -> ([CurlJob], pthread_t?) in
+            if !state.stopping {
+                state.stopping = true
+                curl_multi_wakeup(multi.raw)
+            }
+            let queued = state.queue
+            state.queue = []
+            let thread = state.thread
+            state.thread = nil
+            return (queued, thread)
+        }
+        for job in queued { job.fail(.shutDown) }
+        if let thread {
+            precondition(pthread_equal(thread, pthread_self()) == 0, "shutdown called from the HTTP I/O thread")
+            pthread_join(thread, nil)
+        }
+    }
+
+    /// The loop thread's body.
+    private func run() {
+        let worker = CurlLoopWorker(multi: multi.raw, maxPooled: max(64, maxTotalConnections), counters: counters)
+        var incoming: [CurlJob] = []
+        var cancelled: [UInt64] = []
+        incoming.reserveCapacity(256)
+        while true {
+            // Swapping buffers keeps both arrays' storage: no allocation per round.
+            let stop = shared.withLock { state in
+                if state.stopping { return true }
+                swap(&state.queue, &incoming)
+                swap(&state.cancelled, &cancelled)
+                state.sleeping = false
+                return false
+            }
+            if stop { break }
+            for job in incoming { worker.start(job) }
+            incoming.removeAll(keepingCapacity: true)
+            for id in cancelled { worker.cancel(id) }
+            cancelled.removeAll(keepingCapacity: true)
+
+            worker.perform()
+
+            let idle = shared.withLock { state in
+                guard state.queue.isEmpty, state.cancelled.isEmpty, !state.stopping else { return false }
+                state.sleeping = true
+                return true
+            }
+            // Sleeps until a socket is ready, curl's next timeout, a wakeup or 1 s.
+            if idle { worker.poll(timeoutMilliseconds: 1000) }
+        }
+        worker.failAll(.shutDown)
+        worker.releaseHandles()
+        curl_multi_cleanup(multi.raw)
+    }
+}

@@ -1,0 +1,195 @@
+import CCurl
+import Foundation
+
+/// Turning an `HTTPRequest` into easy-handle options.
+extension CurlTransfer {
+    /// Methods that carry a body (possibly empty, sent as `Content-Length: 0`)
+    /// even when the request has none: some servers answer 411 otherwise.
+    private static let methodsWithBody: Set<String> = ["POST", "PUT", "PATCH"]
+
+    func configure(_ request: HTTPRequest) throws(HTTPTransportError) {
+        // Clears every option of the previous request; the multi handle keeps
+        // the connection cache, so kept-alive connections survive the reset.
+        curl_easy_reset(handle)
+        let me = Unmanaged.passUnretained(self).toOpaque()
+
+        guard !request.url.utf8.contains(0) else { throw HTTPTransportError(.invalidURL, "URL contains a NUL byte") }
+        guard Self.isToken(request.method) else { throw HTTPTransportError(.other, "invalid HTTP method") }
+        try set(CURLOPT_URL, request.url)
+        try set(CURLOPT_PRIVATE, pointer: me)
+        try set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
+
+        // Fixed policy of the transport (HTTPTransport's guarantees).
+        try set(CURLOPT_NOSIGNAL, 1)
+        try set(CURLOPT_SSL_VERIFYPEER, 1)
+        try set(CURLOPT_SSL_VERIFYHOST, 2)
+        try set(CURLOPT_FOLLOWLOCATION, 0)
+        try set(CURLOPT_PROTOCOLS_STR, "http,https")
+        // No proxy from http_proxy/https_proxy: the guard must see the real peer.
+        try set(CURLOPT_PROXY, "")
+
+        try set(CURLOPT_TIMEOUT_MS, try Self.milliseconds(request.timeout, "timeout"))
+        if request.connectTimeout > 0 {
+            try set(CURLOPT_CONNECTTIMEOUT_MS, try Self.milliseconds(request.connectTimeout, "connect timeout"))
+        }
+
+        try check(ib_easy_setopt_write(handle, CurlCallbacks.write), CURLOPT_WRITEFUNCTION)
+        try set(CURLOPT_WRITEDATA, pointer: me)
+        try check(ib_easy_setopt_header(handle, CurlCallbacks.header), CURLOPT_HEADERFUNCTION)
+        try set(CURLOPT_HEADERDATA, pointer: me)
+        // Always installed: it counts new connections even when not guarding.
+        try check(ib_easy_setopt_opensocket(handle, CurlCallbacks.openSocket), CURLOPT_OPENSOCKETFUNCTION)
+        try set(CURLOPT_OPENSOCKETDATA, pointer: me)
+        guardActive = request.guardAddresses && !request.allowPrivate
+        if guardActive {
+            // Runs for reused connections too, which never reach the open-socket callback.
+            try check(ib_easy_setopt_prereq(handle, CurlCallbacks.preRequest), CURLOPT_PREREQFUNCTION)
+            try set(CURLOPT_PREREQDATA, pointer: me)
+        }
+
+        maxBodyBytes = max(0, request.maxResponseBytes)
+        if maxBodyBytes > 0 {
+            // Refuses at once when Content-Length already says too much.
+            try check(ib_easy_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodyBytes)), CURLOPT_MAXFILESIZE_LARGE)
+        }
+        if let path = request.responseBodyFile {
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw HTTPTransportError(.io, "cannot open response file: \(CurlErrors.errnoText())") }
+            outputFD = fd
+            outputPath = path
+        }
+
+        let sendsForm = try configureMethodAndBody(request, me)
+        try configureHeaders(request, sendsForm: sendsForm)
+
+        if let sigv4 = request.awsSigV4 { try set(CURLOPT_AWS_SIGV4, sigv4) }
+        if let userpwd = request.userpwd { try set(CURLOPT_USERPWD, userpwd) }
+    }
+
+    /// True when the body goes through CURLOPT_POSTFIELDS, for which curl
+    /// would add a form Content-Type of its own.
+    private func configureMethodAndBody(_ request: HTTPRequest, _ me: UnsafeMutableRawPointer) throws(HTTPTransportError) -> Bool {
+        let method = request.method
+        if let path = request.bodyFile {
+            guard request.body == nil else { throw HTTPTransportError(.other, "both body and bodyFile are set") }
+            try openUpload(path, range: request.bodyFileRange)
+            // UPLOAD sends the file with a known Content-Length and, unlike a
+            // POST, no default Content-Type; CUSTOMREQUEST names the real method.
+            try set(CURLOPT_UPLOAD, 1)
+            try check(ib_easy_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(uploadEnd - uploadStart)), CURLOPT_INFILESIZE_LARGE)
+            try check(ib_easy_setopt_read(handle, CurlCallbacks.read), CURLOPT_READFUNCTION)
+            try set(CURLOPT_READDATA, pointer: me)
+            // A dead kept-alive connection makes curl resend on a new one: it rewinds first.
+            try check(ib_easy_setopt_seek(handle, CurlCallbacks.seek), CURLOPT_SEEKFUNCTION)
+            try set(CURLOPT_SEEKDATA, pointer: me)
+            if method != "PUT" { try set(CURLOPT_CUSTOMREQUEST, method) }
+            return false
+        }
+        if let body = request.body ?? (Self.methodsWithBody.contains(method) ? [] : nil) {
+            // POSTFIELDS (not a read callback) so curl can hash it for SigV4 and resend it itself.
+            let needed = max(body.count, 1)
+            if postCapacity < needed {
+                postBuffer?.deallocate()
+                postBuffer = .allocate(byteCount: needed, alignment: 16)
+                postCapacity = needed
+            }
+            body.withUnsafeBytes { bytes in
+                if let base = bytes.baseAddress { postBuffer!.copyMemory(from: base, byteCount: bytes.count) }
+            }
+            try check(ib_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), CURLOPT_POSTFIELDSIZE_LARGE)
+            try set(CURLOPT_POSTFIELDS, pointer: postBuffer)
+            if method != "POST" { try set(CURLOPT_CUSTOMREQUEST, method) }
+            return true
+        }
+        if method == "HEAD" {
+            try set(CURLOPT_NOBODY, 1)
+        } else if method != "GET" {
+            try set(CURLOPT_CUSTOMREQUEST, method)
+        }
+        return false
+    }
+
+    private func openUpload(_ path: String, range: Range<Int64>?) throws(HTTPTransportError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw HTTPTransportError(.io, "cannot open upload file: \(CurlErrors.errnoText())") }
+        inputFD = fd
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw HTTPTransportError(.io, "cannot stat upload file: \(CurlErrors.errnoText())") }
+        let size = Int64(info.st_size)
+        let bytes = range ?? 0..<size
+        guard bytes.lowerBound >= 0, bytes.upperBound <= size else {
+            throw HTTPTransportError(.io, "upload range \(bytes.lowerBound)..<\(bytes.upperBound) outside a file of \(size) bytes")
+        }
+        uploadStart = bytes.lowerBound
+        uploadEnd = bytes.upperBound
+        uploadPosition = bytes.lowerBound
+    }
+
+    private func configureHeaders(_ request: HTTPRequest, sendsForm: Bool) throws(HTTPTransportError) {
+        var lines: [String] = []
+        lines.reserveCapacity(request.headers.count + 3)
+        for (name, value) in request.headers {
+            guard Self.isToken(name) else { throw HTTPTransportError(.other, "invalid header name") }
+            // CR/LF would inject headers; the message leaves the value out (it may be a secret).
+            guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+                throw HTTPTransportError(.other, "invalid value for header \(name)")
+            }
+            // "Name:" would remove a header in curl; "Name;" sends it empty.
+            lines.append(value.isEmpty ? "\(name);" : "\(name): \(value)")
+        }
+        // Suppress curl's own defaults, so the wire carries what the connector
+        // asked for. Not with SigV4: curl 7.88 names removed headers in
+        // SignedHeaders and the signature breaks (c-libraries.md).
+        if request.awsSigV4 == nil {
+            func has(_ name: String) -> Bool { request.headers.contains { $0.name.caseInsensitiveCompare(name) == .orderedSame } }
+            if !has("Expect") { lines.append("Expect:") }
+            if !has("Accept") { lines.append("Accept:") }
+            if sendsForm && !has("Content-Type") { lines.append("Content-Type:") }
+        }
+        for line in lines {
+            guard let list = curl_slist_append(headerList, line) else {
+                throw HTTPTransportError(.other, "out of memory building headers")
+            }
+            headerList = list
+        }
+        if let headerList { try set(CURLOPT_HTTPHEADER, pointer: headerList) }
+    }
+
+    // MARK: - Typed setters that turn a failed setopt into an error
+
+    private func set(_ option: CURLoption, _ value: Int) throws(HTTPTransportError) {
+        try check(ib_easy_setopt_long(handle, option, value), option)
+    }
+
+    /// curl copies string options, so a temporary C string is enough.
+    private func set(_ option: CURLoption, _ value: String) throws(HTTPTransportError) {
+        try check(ib_easy_setopt_str(handle, option, value), option)
+    }
+
+    private func set(_ option: CURLoption, pointer: UnsafeRawPointer?) throws(HTTPTransportError) {
+        try check(ib_easy_setopt_ptr(handle, option, pointer), option)
+    }
+
+    private func check(_ code: CURLcode, _ option: CURLoption) throws(HTTPTransportError) {
+        guard code == CURLE_OK else { throw CurlErrors.optionError(code, option) }
+    }
+
+    private static func milliseconds(_ seconds: Double, _ what: String) throws(HTTPTransportError) -> Int {
+        guard seconds.isFinite, seconds > 0 else { throw HTTPTransportError(.other, "invalid \(what)") }
+        // curl treats 0 as "no limit": never round a short timeout down to it.
+        return max(1, Int((min(seconds, 86_400) * 1000).rounded(.up)))
+    }
+
+    /// RFC 9110 token characters (methods and header names).
+    static func isToken(_ text: String) -> Bool {
+        guard !text.isEmpty else { return false }
+        return text.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                return true
+            default:
+                return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            }
+        }
+    }
+}

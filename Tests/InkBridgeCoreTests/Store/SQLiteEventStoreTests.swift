@@ -1,0 +1,172 @@
+import InkBridgeCore
+import XCTest
+
+final class SQLiteEventStoreTests: XCTestCase {
+    var dir: String!
+    var store: SQLiteEventStore!
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let hook = ConnectorKey(tenant: "acme", connector: "hook")
+    let crm = ConnectorKey(tenant: "acme", connector: "crm")
+
+    override func setUpWithError() throws {
+        dir = TestEvents.temporaryDirectory()
+        store = try SQLiteEventStore(path: dir + "/hub.db")
+    }
+
+    override func tearDown() {
+        store.close()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    func ingest(_ e: ContractEvent, tenant: String = "acme", state: Bool = false, connector: String? = nil) async throws -> IngestOutcome {
+        let planned = PlannedDelivery(connector: connector ?? (state ? "crm" : "hook"), isStateConnector: state)
+        return try await store.ingest(tenant: tenant, items: [IngestItem(event: e, deliveries: [planned])], now: now)[0]
+    }
+
+    func complete(_ c: ClaimedDelivery, _ t: DeliveryTransition) async throws -> DeliveryState {
+        let a = AttemptRecord(number: c.attempts + 1, startedAt: now, durationMs: 1, httpStatus: 204, error: nil, responseExcerpt: nil)
+        return try await store.complete([DeliveryCompletion(rowID: c.rowID, attempt: a, transition: t)], now: now)[0]
+    }
+
+    func testDuplicateEventIdCreatesOneSetOfDeliveries() async throws {
+        let first = try await ingest(TestEvents.event(id: "e1", sequence: 1))
+        let again = try await ingest(TestEvents.event(id: "e1", sequence: 1))
+        XCTAssertFalse(first.duplicate)
+        XCTAssertTrue(again.duplicate)
+        XCTAssertEqual(again.deliveries, first.deliveries)
+        let page = try await store.deliveries(DeliveryQuery(tenant: "acme"))
+        XCTAssertEqual(page.items.count, 1)
+        let other = try await ingest(TestEvents.event(id: "e1", sequence: 1), tenant: "globex")
+        XCTAssertFalse(other.duplicate, "event ids are unique per tenant only")
+    }
+
+    func testLaneReleasesLaterSequencesOnlyAfterTheHeadFinishes() async throws {
+        for s in 1...3 { _ = try await ingest(TestEvents.event(id: "e\(s)", sequence: Int64(s))) }
+        _ = try await ingest(TestEvents.event(id: "other", contract: "ctr_2", sequence: 1))
+        let first = try await store.claimDue(hook, now: now, limit: 10)
+        XCTAssertEqual(first.map(\.event.id).sorted(), ["e1", "other"], "one head per contract")
+        do { let value = try await store.claimDue(hook, now: now, limit: 10).count; XCTAssertEqual(value, 0, "nothing in flight is claimed twice") }
+        let e1 = first.first { $0.event.id == "e1" }!
+        let retryAt = now.addingTimeInterval(5)
+        do { let value = try await complete(e1, .retry(at: retryAt)); XCTAssertEqual(value, .retrying) }
+        do { let value = try await store.claimDue(hook, now: now, limit: 10).count; XCTAssertEqual(value, 0, "a retrying head holds its lane") }
+        do { let value = try await store.nextDue(hook); XCTAssertEqual(value, retryAt) }
+        let again = try await store.claimDue(hook, now: retryAt, limit: 10)
+        XCTAssertEqual(again.map(\.event.id), ["e1"])
+        XCTAssertEqual(again[0].attempts, 1)
+        do { let value = try await complete(again[0], .succeed); XCTAssertEqual(value, .succeeded) }
+        do { let value = try await store.claimDue(hook, now: retryAt, limit: 10).map(\.event.id); XCTAssertEqual(value, ["e2"]) }
+        let detail = try await store.delivery(tenant: "acme", id: again[0].id)
+        XCTAssertEqual(detail?.attempts.map(\.number), [1, 2])
+        XCTAssertEqual(detail?.summary.state, .succeeded)
+    }
+
+    func testDeadHeadReleasesItsLane() async throws {
+        for s in 1...2 { _ = try await ingest(TestEvents.event(id: "e\(s)", sequence: Int64(s))) }
+        let c = try await store.claimDue(hook, now: now, limit: 10)
+        do { let value = try await complete(c[0], .dead); XCTAssertEqual(value, .dead) }
+        do { let value = try await store.claimDue(hook, now: now, limit: 10).map(\.event.id); XCTAssertEqual(value, ["e2"]) }
+    }
+
+    func testStateConnectorSupersedesQueuedOlderStatuses() async throws {
+        _ = try await ingest(TestEvents.event(id: "e1", sequence: 1), state: true)
+        let inFlight = try await store.claimDue(crm, now: now, limit: 10)
+        XCTAssertEqual(inFlight.map(\.event.id), ["e1"])
+        // While 1 is in flight (and failing), 2, 3 and 4 queue up.
+        var refs: [String: DeliveryRef] = [:]
+        for s in 2...4 { refs["e\(s)"] = try await ingest(TestEvents.event(id: "e\(s)", sequence: Int64(s)), state: true).deliveries[0] }
+        do { let value = try await complete(inFlight[0], .retry(at: now)); XCTAssertEqual(value, .superseded, "a newer status is queued: no retry of 1") }
+        let next = try await store.claimDue(crm, now: now, limit: 10)
+        XCTAssertEqual(next.map(\.event.id), ["e4"], "only the newest status is sent")
+        for s in 2...3 {
+            let d = try await store.delivery(tenant: "acme", id: refs["e\(s)"]!.id)
+            XCTAssertEqual(d?.summary.state, .superseded)
+        }
+    }
+
+    func testStateConnectorMarksOlderThanDeliveredStale() async throws {
+        _ = try await ingest(TestEvents.event(id: "e3", sequence: 3), state: true)
+        let c = try await store.claimDue(crm, now: now, limit: 10)
+        _ = try await complete(c[0], .succeed)
+        let late = try await ingest(TestEvents.event(id: "e2", sequence: 2), state: true)
+        XCTAssertEqual(late.deliveries[0].state, .stale)
+        do { let value = try await store.claimDue(crm, now: now, limit: 10).count; XCTAssertEqual(value, 0) }
+        // A webhook (not a state connector) still gets the late event.
+        let hookOutcome = try await ingest(TestEvents.event(id: "e2b", sequence: 2))
+        XCTAssertEqual(hookOutcome.deliveries[0].state, .pending)
+    }
+
+    func testRecoverInFlightAfterCrash() async throws {
+        _ = try await ingest(TestEvents.event(id: "e1", sequence: 1))
+        let c = try await store.claimDue(hook, now: now, limit: 10)
+        XCTAssertEqual(c.count, 1)
+        store.close()
+        store = try SQLiteEventStore(path: dir + "/hub.db")
+        do { let value = try await store.recoverInFlight(now: now); XCTAssertEqual(value, 1) }
+        let again = try await store.claimDue(hook, now: now, limit: 10)
+        XCTAssertEqual(again.map(\.id), c.map(\.id), "the same delivery id after restart")
+    }
+
+    func testPauseResumeAndReplay() async throws {
+        _ = try await ingest(TestEvents.event(id: "e1", sequence: 1))
+        try await store.setPaused(hook, paused: true, now: now)
+        do { let value = try await store.pausedConnectors(); XCTAssertEqual(value, [hook]) }
+        do { let value = try await store.claimDue(hook, now: now, limit: 10).count; XCTAssertEqual(value, 0) }
+        let paused = try await store.deliveries(DeliveryQuery(tenant: "acme", state: .paused))
+        XCTAssertEqual(paused.items.count, 1)
+        try await store.setPaused(hook, paused: false, now: now)
+        let c = try await store.claimDue(hook, now: now, limit: 10)
+        XCTAssertEqual(c.count, 1)
+        _ = try await complete(c[0], .dead)
+        do { let value = try await store.replay(tenant: "globex", deliveryID: c[0].id, now: now); XCTAssertEqual(value, .notFound, "another tenant sees nothing") }
+        do { let value = try await store.replay(tenant: "acme", deliveryID: c[0].id, now: now); XCTAssertEqual(value, .replayed) }
+        do { let value = try await store.replay(tenant: "acme", deliveryID: c[0].id, now: now); XCTAssertEqual(value, .notReplayable(.pending)) }
+        do { let value = try await store.claimDue(hook, now: now, limit: 10).map(\.id); XCTAssertEqual(value, [c[0].id]) }
+    }
+
+    func testRegistryKeepsHighestSequenceAndPagination() async throws {
+        _ = try await ingest(TestEvents.event(id: "e2", sequence: 2, status: "executed"))
+        _ = try await ingest(TestEvents.event(id: "e1", sequence: 1, status: "signed"))
+        let record = try await store.contract(tenant: "acme", id: "ctr_1")
+        XCTAssertEqual(record?.status, "executed")
+        XCTAssertEqual(record?.sequence, 2)
+        do { let value = try await store.contract(tenant: "globex", id: "ctr_1"); XCTAssertNil(value) }
+        for i in 0..<5 { _ = try await ingest(TestEvents.event(id: "p\(i)", contract: "c\(i)", sequence: 1)) }
+        var seen: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try await store.deliveries(DeliveryQuery(tenant: "acme", limit: 3, cursor: cursor))
+            seen += page.items.map(\.eventID)
+            cursor = page.nextCursor
+        } while cursor != nil
+        XCTAssertEqual(seen, ["p4", "p3", "p2", "p1", "p0", "e1", "e2"], "newest first, every row once")
+    }
+
+    func testAuditChainDetectsTampering() async throws {
+        for i in 0..<3 { try await store.appendAudit(actor: "cli", action: "replay", detail: "d\(i)", now: now) }
+        var entries = try await store.auditEntries()
+        XCTAssertNil(AuditChain.verify(entries))
+        let e = entries[1]
+        entries[1] = AuditEntry(seq: e.seq, at: e.at, actor: e.actor, action: e.action, detail: "changed", previousHash: e.previousHash, hash: e.hash)
+        XCTAssertEqual(AuditChain.verify(entries), e.seq)
+    }
+
+    func testSecretBoxSealsAndBindsTheName() throws {
+        let box = try SecretBox(key: Array(repeating: 7, count: 32))
+        let sealed = try box.seal(Array("s3cr3t".utf8), associatedData: "acme/token")
+        XCTAssertFalse(sealed.containsSubsequence(Array("s3cr3t".utf8)))
+        XCTAssertEqual(try box.open(sealed, associatedData: "acme/token"), Array("s3cr3t".utf8))
+        XCTAssertThrowsError(try box.open(sealed, associatedData: "globex/token"))
+        var tampered = sealed
+        tampered[20] ^= 1
+        XCTAssertThrowsError(try box.open(tampered, associatedData: "acme/token"))
+        XCTAssertThrowsError(try SecretBox(key: Array(repeating: 7, count: 32)).open(sealed, associatedData: "acme/token".uppercased()))
+    }
+}
+
+extension Array where Element == UInt8 {
+    func containsSubsequence(_ needle: [UInt8]) -> Bool {
+        guard needle.count <= count else { return false }
+        return (0...(count - needle.count)).contains { Array(self[$0..<($0 + needle.count)]) == needle }
+    }
+}

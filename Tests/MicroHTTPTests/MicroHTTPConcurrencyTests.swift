@@ -1,0 +1,157 @@
+import Foundation
+import Synchronization
+import XCTest
+@testable import MicroHTTP
+
+/// Many connections at once, slow handlers next to fast ones, and stopping under load.
+final class MicroHTTPConcurrencyTests: XCTestCase {
+    /// Runs `body(i)` on `count` threads at once (blocking sockets stay off Swift's pool).
+    private func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let group = DispatchGroup()
+        for i in 0..<count {
+            group.enter()
+            Thread {
+                body(i)
+                group.leave()
+            }.start()
+        }
+        XCTAssertEqual(group.wait(timeout: .now() + 60), .success, "all client threads finished")
+    }
+
+    func testSixtyFourKeepAliveConnectionsAllAnswered() throws {
+        let handled = Atomic<Int>(0)
+        let server = try MicroHTTPServer { request in
+            handled.add(1, ordering: .relaxed)
+            return HTTPServerResponse(status: 200, body: request.body)
+        }
+        defer { server.stop() }
+        let port = server.port
+        let connections = 64, perConnection = 100
+        let correct = Atomic<Int>(0)
+        onThreads(connections) { c in
+            guard let client = try? RawHTTPClient(port: port) else { return }
+            for r in 0..<perConnection {
+                let body = "c\(c)-r\(r)"
+                guard client.send("POST /ingest HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"),
+                      let answer = try? client.readAnswer() else { return }
+                if answer.status == 200, String(decoding: answer.body, as: UTF8.self) == body {
+                    correct.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        XCTAssertEqual(correct.load(ordering: .relaxed), connections * perConnection,
+                       "every request on every kept-alive connection got its own answer")
+        XCTAssertEqual(handled.load(ordering: .relaxed), connections * perConnection)
+    }
+
+    func testSlowHandlerDoesNotBlockOthersEvenWithOneThread() throws {
+        let gate = Gate()
+        let slowArrived = DispatchSemaphore(value: 0)
+        var limits = HTTPServerLimits()
+        limits.threads = 1
+        let server = try MicroHTTPServer(limits: limits) { request in
+            if request.path == "/slow" {
+                slowArrived.signal()
+                await gate.wait()
+                return .text(200, "slow done")
+            }
+            return .text(200, "fast")
+        }
+        defer { server.stop() }
+
+        let slowAnswer = Mutex<String?>(nil)
+        let slowDone = DispatchSemaphore(value: 0)
+        let port = server.port
+        Thread {
+            if let client = try? RawHTTPClient(port: port) {
+                client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+                let answer = try? client.readAnswer()
+                slowAnswer.withLock { $0 = answer.map { String(decoding: $0.body, as: UTF8.self) } }
+            }
+            slowDone.signal()
+        }.start()
+        XCTAssertEqual(slowArrived.wait(timeout: .now() + 10), .success)
+
+        // The only MHD thread is free: the slow request's connection is suspended, not waited on.
+        for _ in 0..<5 {
+            let client = try RawHTTPClient(port: port, readTimeout: 5)
+            client.send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(String(decoding: try client.readAnswer().body, as: UTF8.self), "fast")
+        }
+        XCTAssertNil(slowAnswer.withLock { $0 }, "the slow request is still waiting")
+
+        gate.open()
+        XCTAssertEqual(slowDone.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(slowAnswer.withLock { $0 }, "slow done", "the resumed connection gets its answer")
+    }
+
+    func testStopLetsRunningHandlersFinishAndRefusesNewRequests() throws {
+        let gate = Gate()
+        let arrived = DispatchSemaphore(value: 0)
+        let server = try MicroHTTPServer { request in
+            if request.path == "/running" {
+                arrived.signal()
+                await gate.wait()
+            }
+            return .text(200, "done \(request.path)")
+        }
+        let port = server.port
+        // A kept-alive connection opened before stop(), used again once stop() has begun.
+        let idle = try RawHTTPClient(port: port)
+        idle.send("GET /warmup HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(try idle.readAnswer().status, 200)
+
+        let running = try RawHTTPClient(port: port)
+        running.send("GET /running HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(arrived.wait(timeout: .now() + 10), .success)
+
+        let stopped = DispatchSemaphore(value: 0)
+        Thread { server.stop(); stopped.signal() }.start()
+
+        // While stop() waits for /running, a new request is answered 503 and closed.
+        XCTAssertTrue(waitUntil(timeout: 5) { server.core.inFlight.withLock { $0.stopping } })
+        idle.send("GET /late HTTP/1.1\r\nHost: x\r\n\r\n")
+        let late = try idle.readAnswer()
+        XCTAssertEqual(late.status, 503)
+        XCTAssertEqual(stopped.wait(timeout: .now() + 0.2), .timedOut, "stop() waits for the running handler")
+
+        gate.open()
+        let answer = try running.readAnswer()
+        XCTAssertEqual(answer.status, 200)
+        XCTAssertEqual(String(decoding: answer.body, as: UTF8.self), "done /running")
+        XCTAssertEqual(stopped.wait(timeout: .now() + 10), .success)
+        server.stop()  // idempotent
+        XCTAssertNil(try? RawHTTPClient(port: port), "nothing listens after stop()")
+    }
+
+    func testStopGivesUpOnAHandlerThatNeverFinishes() throws {
+        let gate = Gate()
+        let arrived = DispatchSemaphore(value: 0)
+        var limits = HTTPServerLimits()
+        limits.stopGracePeriod = 0.3
+        let server = try MicroHTTPServer(limits: limits) { _ in
+            arrived.signal()
+            await gate.wait()
+            return .text(200, "too late")
+        }
+        defer { gate.open() }
+        let client = try RawHTTPClient(port: server.port)
+        client.send("GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(arrived.wait(timeout: .now() + 10), .success)
+
+        let started = Date()
+        server.stop()
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3, "stop() is bounded by the grace period")
+        // The stuck request was answered 503 and sent before the daemon went away.
+        XCTAssertEqual(try client.readAnswer().status, 503)
+        XCTAssertTrue(client.waitForClose())
+    }
+
+    func testDeinitStopsTheServer() throws {
+        var server: MicroHTTPServer? = try MicroHTTPServer { _ in .text(200, "x") }
+        let port = try XCTUnwrap(server?.port)
+        XCTAssertNotNil(try? RawHTTPClient(port: port))
+        server = nil
+        XCTAssertNil(try? RawHTTPClient(port: port), "releasing the server closes its socket")
+    }
+}

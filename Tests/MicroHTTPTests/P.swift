@@ -1,2 +1,0 @@
-import XCTest
-final class MicroHTTPTestsPlaceholder: XCTestCase { func testNothing() {} }
