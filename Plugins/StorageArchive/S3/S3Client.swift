@@ -68,9 +68,12 @@ struct S3Client: Sendable {
                                     headers: headers, payloadHash: call.payloadHash, amzDate: amzDate)
         headers.append(("Authorization", signature.authorization))
 
+        // A HEAD answer has no body but a Content-Length of the whole object, which
+        // libcurl checks against the size cap: no cap (0 = no body bytes accepted) for HEAD.
+        let cap = call.method == "HEAD" ? 0 : call.maxResponseBytes
         var request = HTTPRequest(method: call.method, url: url(for: call), headers: headers, body: call.body,
                                   timeout: call.timeout ?? timeout, connectTimeout: connectTimeout,
-                                  maxResponseBytes: call.maxResponseBytes, guardAddresses: true, allowPrivate: network.allowPrivate)
+                                  maxResponseBytes: cap, guardAddresses: true, allowPrivate: network.allowPrivate)
         request.bodyFile = call.bodyFile
         request.bodyFileRange = call.bodyFileRange
         request.responseBodyFile = call.responseBodyFile

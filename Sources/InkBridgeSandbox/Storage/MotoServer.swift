@@ -71,7 +71,10 @@ public final class MotoServer {
 
     public func stop() {
         guard process.isRunning else { return }
-        process.terminate()
+        // SIGKILL, not terminate(): the child inherits the spawning thread's signal
+        // mask, in which Swift's runtime has SIGTERM blocked, so SIGTERM never arrives.
+        // moto keeps nothing on disk, so nothing is lost.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
