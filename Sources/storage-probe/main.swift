@@ -11,9 +11,12 @@ import StorageArchive
 
 /// A field of /proc/self/status in KiB (`VmRSS`, `VmHWM`); 0 where unavailable.
 func procStatus(_ field: String) -> Int {
-    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    // /proc files report size 0, so read them as a stream rather than by their stat size.
+    guard let handle = FileHandle(forReadingAtPath: "/proc/self/status") else { return 0 }
+    defer { try? handle.close() }
+    let text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
     for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
-        return Int(line.dropFirst(field.count + 1).split(separator: " ").first ?? "") ?? 0
+        return Int(line.dropFirst(field.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") ?? 0
     }
     return 0
 }

@@ -128,7 +128,7 @@ struct S3ArchiveConnector: Connector {
 
     func archivedDetail(_ record: ArchiveRecord, _ response: HTTPResponse) -> String {
         var detail = "archived \(record.size) bytes at \(client.describe(record.key)) (sha256 \(record.sha256Hex))"
-        if let version = response.header("x-amz-version-id") { detail += ", version \(version)" }
+        if let version = response.header("x-amz-version-id"), version != "null" { detail += ", version \(version)" }
         return detail
     }
 }

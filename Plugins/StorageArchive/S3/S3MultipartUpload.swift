@@ -147,7 +147,7 @@ struct S3MultipartUpload {
             return S3Outcome.failure(failed, operation: operation, now: connector.clock.now(), redact: redact)
         }
         var detail = "archived \(record.size) bytes in \(parts.count) parts at \(client.describe(record.key)) (sha256 \(record.sha256Hex))"
-        if let version = response.header("x-amz-version-id") { detail += ", version \(version)" }
+        if let version = response.header("x-amz-version-id"), version != "null" { detail += ", version \(version)" }
         return .success(httpStatus: response.status, detail: detail)
     }
 

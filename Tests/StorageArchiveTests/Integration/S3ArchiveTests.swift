@@ -196,4 +196,53 @@ final class S3ArchiveTests: XCTestCase {
         let missing = try await head(MotoFixture.plainBucket, key("ctr_creds"))
         XCTAssertEqual(missing.status, 404)
     }
+
+    /// 150 MiB through multipart in a process of its own: its peak RSS may grow
+    /// by less than 64 MiB, so the document is streamed, never held whole.
+    func testLargeDocumentIsArchivedByMultipartWithBoundedMemory() async throws {
+        let size = 150 << 20
+        let bytes = documentBytes(size, seed: 9)
+        let sha = Digest.sha256Hex(bytes)
+        let url = documents.put("/ctr_large/large.pdf", bytes)
+
+        let probe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("storage-probe").path
+        guard FileManager.default.isExecutableFile(atPath: probe) else {
+            return XCTFail("\(probe) is missing: build it with `swift build --build-tests` (swift test builds it too)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: probe)
+        process.arguments = [moto.server.endpoint, MotoFixture.plainBucket, url, sha]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PROBE_ACCESS_KEY_ID"] = moto.accessKeyID
+        environment["PROBE_SECRET_ACCESS_KEY"] = moto.secretAccessKey
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let deadline = Date().addingTimeInterval(300)
+        while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }  // polling a child: no async wait exists
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); return XCTFail("storage-probe did not finish within 300 s") }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        let report = try XCTUnwrap(JSONParser.parse(text.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue, text)
+        XCTAssertEqual(report["kind"], "success", text)
+        XCTAssertTrue(report["detail"]?.stringValue?.contains("in 10 parts") ?? false, text)
+        let start = try XCTUnwrap(report["rss_start_kib"]?.int64Value)
+        let peak = try XCTUnwrap(report["hwm_end_kib"]?.int64Value)
+        XCTAssertGreaterThan(start, 0, "no /proc/self/status figures: \(text)")
+        print("storage-probe: RSS \(start >> 10) MiB before the delivery, peak \(peak >> 10) MiB after archiving 150 MiB")
+        XCTAssertLessThan(peak - start, 64 << 10, "peak RSS grew by \((peak - start) >> 10) MiB while archiving 150 MiB")
+
+        // The object is the document: read it back to a file and hash it there.
+        let copy = temporary + "/readback"
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        var call = S3Client.Call(method: "GET", key: "probe/ctr_probe/large.pdf")
+        call.responseBodyFile = copy
+        call.maxResponseBytes = size + 1
+        let response = try await moto.client(bucket: MotoFixture.plainBucket).send(call)
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(try FileDigest.compute(path: copy).hex, sha)
+        let meta = try await head(MotoFixture.plainBucket, "probe/ctr_probe/large.pdf")
+        XCTAssertEqual(meta.header("x-amz-meta-sha256"), sha)
+    }
 }
