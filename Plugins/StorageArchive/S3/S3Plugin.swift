@@ -4,6 +4,16 @@ import InkBridgeCore
 /// `storage.s3`: archives executed documents to any S3-compatible endpoint,
 /// signed with SigV4, with checksums, optional object lock and SSE, never
 /// overwriting an existing object (`If-None-Match: *`).
+///
+/// Settings: `bucket` and `region` (required), `endpoint` (default
+/// `https://s3.REGION.amazonaws.com`), `path_style` (default false),
+/// `object_lock` (`{"mode": "COMPLIANCE"|"GOVERNANCE", "retention_days": 2555}`),
+/// `sse` (`AES256` or `aws:kms`) with optional `sse_kms_key_id`,
+/// `multipart_threshold_mb` (default 64) and `multipart_part_mb` (default 16),
+/// plus the shared ones (`StorageArchive`). Secrets: `access_key_id`,
+/// `secret_access_key`, optional `session_token` and `document_token`.
+/// The endpoint is subject to the private-address guard like any outbound URL:
+/// a MinIO on a private network needs `"network": {"allow_private": true}`.
 public struct S3ArchivePlugin: ConnectorPlugin {
     public init() {}
 
