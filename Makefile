@@ -27,6 +27,7 @@ demo: build
 
 # The last line is a plain "N passed, N failed" summary of the XCTest run.
 test: deps
+	bash scripts/moto.sh
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	@set -o pipefail; swift test --skip-build --disable-swift-testing $(SWIFT_BUILD_FLAGS) 2>&1 | tee .build/test.log; rc=$$?; \
 	summary=$$(grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \

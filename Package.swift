@@ -47,6 +47,11 @@ let package = Package(
                                          "Webhook", "CRMSync", "TicketingLink", "StorageArchive"],
                           swiftSettings: swiftSettings),
 
+        // Archives one document with storage.s3 and prints its peak RSS: the
+        // StorageArchive tests run it to bound memory in a process of its own.
+        .executableTarget(name: "storage-probe", dependencies: ["InkBridgeCore", "StorageArchive"],
+                          swiftSettings: swiftSettings),
+
         .testTarget(name: "InkBridgeCoreTests", dependencies: ["InkBridgeCore", "InkBridgeSandbox", "Webhook", "MicroHTTP"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "WebhookTests", dependencies: ["InkBridgeCore", "InkBridgeSandbox", "Webhook"],

@@ -1,13 +1,14 @@
 import CRMSync
 import Foundation
 import InkBridgeCore
+import StorageArchive
 import TicketingLink
 import Webhook
 
 /// Builds the pieces every command needs: the registry of linked plugins, the store, the configuration.
 enum HubFactory {
     /// Adding a connector type: its module under Plugins/ and one entry here.
-    static let registry = ConnectorRegistry([WebhookPlugin()] + CRMSync.plugins + TicketingLink.plugins)
+    static let registry = ConnectorRegistry([WebhookPlugin()] + CRMSync.plugins + TicketingLink.plugins + StorageArchive.plugins)
 
     static let defaultStore = "sqlite:inkbridge.db"
 

@@ -1,0 +1,117 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A real S3 implementation for tests: moto's server (Python), installed by
+/// `scripts/moto.sh` into the project's `.venv/`, started on 127.0.0.1 on a
+/// free port and stopped by `stop()`.
+///
+/// Not Sendable: one test class owns it, starts it in `setUp` and stops it in `tearDown`.
+public final class MotoServer {
+    public let port: UInt16
+    private let process: Process
+    public let logPath: String
+
+    /// `moto_server` in the nearest `.venv/` above the current directory or
+    /// this source file (the package root), or `$INKBRIDGE_MOTO_SERVER`.
+    public static func locate(sourceFile: String = #filePath) -> String? {
+        if let explicit = ProcessInfo.processInfo.environment["INKBRIDGE_MOTO_SERVER"],
+           FileManager.default.isExecutableFile(atPath: explicit) { return explicit }
+        for start in [FileManager.default.currentDirectoryPath, (sourceFile as NSString).deletingLastPathComponent] {
+            var dir = start
+            while dir != "/" && !dir.isEmpty {
+                let candidate = dir + "/.venv/bin/moto_server"
+                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+                dir = (dir as NSString).deletingLastPathComponent
+            }
+        }
+        return nil
+    }
+
+    /// Starts moto and waits (up to `readyWithin` seconds) until it accepts connections.
+    /// - Parameter environment: extra variables, e.g. `INITIAL_NO_AUTH_ACTION_COUNT`.
+    public init(executable: String, environment: [String: String] = [:], readyWithin: Double = 60) throws {
+        let port = try Self.freePort()
+        let log = NSTemporaryDirectory() + "moto-\(port)-\(UUID().uuidString.prefix(8)).log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let handle = FileHandle(forWritingAtPath: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.port = port
+        self.process = process
+        self.logPath = log
+        let deadline = Date().addingTimeInterval(readyWithin)
+        while !Self.accepts(port: port) {
+            guard process.isRunning else {
+                throw MotoServerError("moto_server exited with status \(process.terminationStatus); log: \(log)")
+            }
+            guard Date() < deadline else {
+                stop()
+                throw MotoServerError("moto_server did not accept connections on port \(port) within \(Int(readyWithin)) s; log: \(log)")
+            }
+            usleep(50_000)  // polling a port: there is no event to wait on
+        }
+    }
+
+    deinit { stop() }
+
+    /// `http://127.0.0.1:PORT`, for path-style S3 settings.
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    public func stop() {
+        guard process.isRunning else { return }
+        // SIGKILL, not terminate(): the child inherits the spawning thread's signal
+        // mask, in which Swift's runtime has SIGTERM blocked, so SIGTERM never arrives.
+        // moto keeps nothing on disk, so nothing is lost.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// A port the OS just handed out (bound, read, released).
+    static func freePort() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw MotoServerError("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa -> Bool in
+                bind(fd, sa, length) == 0 && getsockname(fd, sa, &length) == 0
+            }
+        }
+        guard bound else { throw MotoServerError("cannot bind a free port") }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    static func accepts(port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
+
+public struct MotoServerError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

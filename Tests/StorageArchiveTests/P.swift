@@ -1,2 +1,0 @@
-import XCTest
-final class StorageArchiveTestsPlaceholder: XCTestCase { func testNothing() {} }
