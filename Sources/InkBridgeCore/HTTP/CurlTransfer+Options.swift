@@ -50,7 +50,8 @@ extension CurlTransfer {
         }
 
         maxBodyBytes = max(0, request.maxResponseBytes)
-        if maxBodyBytes > 0 {
+        // A HEAD answer's Content-Length describes a body that never comes: no cap applies to it.
+        if maxBodyBytes > 0 && request.method.uppercased() != "HEAD" {
             // Refuses at once when Content-Length already says too much.
             try check(ib_easy_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodyBytes)), CURLOPT_MAXFILESIZE_LARGE)
         }

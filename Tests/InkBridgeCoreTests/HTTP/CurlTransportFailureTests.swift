@@ -66,6 +66,11 @@ final class CurlTransportFailureTests: XCTestCase {
         request.maxResponseBytes = body.count
         let response = try await transport.send(request)
         XCTAssertEqual(response.body, body)
+
+        // A HEAD of the same large resource carries no body: the cap does not refuse it.
+        let head = try await transport.send(HTTPRequest(method: "HEAD", url: server.baseURL + "/big", maxResponseBytes: 1000, allowPrivate: true))
+        XCTAssertEqual(head.status, 200)
+        XCTAssertEqual(head.header("Content-Length"), String(body.count))
     }
 
     func testUnsupportedOrMalformedURLsAreInvalidURL() async {
