@@ -3,7 +3,7 @@ enum DemoConfig {
     static let salesforceOpportunity = "006Dn00000AbCdEIAV"
     static let hubspotDeal = "18250467321"
 
-    static func json(_ s: DemoSystems) -> String {
+    static func json(_ s: DemoSystems, archiveRoot: String) -> String {
         """
         {
           "version": 1,
@@ -29,7 +29,9 @@ enum DemoConfig {
                   "settings": { "base_url": "\(s.zendesk.baseURL)", "email": "\(s.zendesk.configuration.email)",
                                 "org_fields": { "sla_tier": "tier", "sla_contract": "contract_id", "sla_expiry": "expiry_date", "sla_active": "active" },
                                 "priority_by_tier": { "gold": "urgent" } },
-                  "secrets": { "api_token": { "env": "DEMO_ZENDESK_TOKEN" } } }
+                  "secrets": { "api_token": { "env": "DEMO_ZENDESK_TOKEN" } } },
+                { "id": "acme-archive", "type": "storage.filesystem",
+                  "settings": { "root": "\(archiveRoot)", "key": "{tenant}/{yyyy}/{contract.id}/{filename}" } }
               ] },
             { "id": "globex", "name": "Globex",
               "api_keys": [{ "sha256": "\(String(repeating: "b", count: 64))" }],
@@ -48,7 +50,7 @@ enum DemoConfig {
         """
     }
 
-    static func event(tenant: String, contract: String, sequence: Int, status: String) -> String {
+    static func event(tenant: String, contract: String, sequence: Int, status: String, document: String = "") -> String {
         let crmRef = tenant == "acme" ? salesforceOpportunity : hubspotDeal
         return """
         {"id":"evt_\(tenant)_\(contract)_\(sequence)","type":"contract.status_changed","occurred_at":"2026-11-21T10:1\(sequence):00Z",
@@ -56,7 +58,14 @@ enum DemoConfig {
           "kind":"support_maintenance","customer":{"id":"cust_\(tenant)","name":"\(tenant.capitalized) Corp","crm_ref":"\(crmRef)","ticketing_ref":"361"},
           "value":{"amount":"48000.00","currency":"USD"},"effective_date":"2026-12-01","expiry_date":"2027-11-30",
           "sla":{"tier":"gold","business_hours":"24x7","targets":[{"severity":"P1","first_response_minutes":60,"resolution_minutes":240},
-                 {"severity":"P2","first_response_minutes":240,"resolution_minutes":1440}]}}}
+                 {"severity":"P2","first_response_minutes":240,"resolution_minutes":1440}]}\(document)}}
         """
+    }
+}
+
+extension DemoConfig {
+    /// The `document` member of an executed event, with the copy's SHA-256.
+    static func document(url: String, sha256: String) -> String {
+        #","document":{"url":"\#(url)","sha256":"\#(sha256)","filename":"executed.pdf","content_type":"application/pdf"}"#
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import InkBridgeCore
 import InkBridgeSandbox
 
@@ -47,6 +48,20 @@ enum DemoReport {
             for t in state.tickets {
                 Output.line("  \("".padded(15)) #\(t.id) \(t.status.padded(8)) priority \((t.priority ?? "-").padded(7)) tags \(t.tags.joined(separator: ","))")
             }
+        }
+    }
+
+    /// Every file under the archive root, with its size and SHA-256.
+    static func printArchive(root: String) {
+        Output.line("Archive \(root) (acme, storage.filesystem):")
+        let files = (FileManager.default.subpaths(atPath: root) ?? []).sorted().filter { path in
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDir) && !isDir.boolValue
+        }
+        if files.isEmpty { Output.line("  (empty)") }
+        for path in files {
+            let bytes = FileManager.default.contents(atPath: root + "/" + path).map(Array.init) ?? []
+            Output.line("  \(path.padded(50)) \(String(bytes.count).padded(6)) bytes  sha256 \(Digest.sha256Hex(bytes))")
         }
     }
 

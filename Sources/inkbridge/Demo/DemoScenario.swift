@@ -13,13 +13,16 @@ enum DemoScenario {
         // One injected failure: acme's receiver answers 503 to the first "signed" delivery of ctr_42.
         acmeHooks.failNext(count: 1, status: 503, matching: .contract("ctr_42", sequence: 2))
 
-        let config = DemoConfig.json(systems)
+        let archiveRoot = dir + "/archive"
+        try FileManager.default.createDirectory(atPath: archiveRoot, withIntermediateDirectories: true)
+        let config = DemoConfig.json(systems, archiveRoot: archiveRoot)
         try config.write(toFile: dir + "/connectors.json", atomically: true, encoding: .utf8)
         let sandbox = try await SandboxHub(config: config, registry: HubFactory.registry, environment: systems.environment, directory: dir)
         Output.line("InkBridge demo: store \(sandbox.storePath), config \(dir)/connectors.json")
         Output.line("  acme   webhook receiver \(acmeHooks.url) (fails the first 'signed' of ctr_42 with 503)")
         Output.line("  acme   Salesforce emulator \(systems.salesforce.baseURL)")
         Output.line("  acme   Zendesk emulator \(systems.zendesk.baseURL) (organisation 361, 3 open tickets and 1 solved)")
+        Output.line("  acme   document server \(systems.executedURL), archive root \(archiveRoot)")
         Output.line("  globex webhook receiver \(globexHooks.url)")
         Output.line("  globex HubSpot emulator \(systems.hubspot.baseURL)")
         Output.line("")
@@ -34,7 +37,10 @@ enum DemoScenario {
         for (seq, status) in [(1, "sent"), (2, "signed"), (3, "executed"), (4, "expired")] {
             var step: [String] = []
             for (tenant, contract) in [("acme", "ctr_42"), ("globex", "ctr_7")] where status != "expired" || tenant == "acme" {
-                let outcome = try await sandbox.emit(tenant: tenant, DemoConfig.event(tenant: tenant, contract: contract, sequence: seq, status: status))
+                let document = status == "executed" && tenant == "acme"
+                    ? DemoConfig.document(url: systems.executedURL, sha256: Digest.sha256Hex(systems.executedPDF)) : ""
+                let outcome = try await sandbox.emit(tenant: tenant, DemoConfig.event(tenant: tenant, contract: contract, sequence: seq,
+                                                                                      status: status, document: document))
                 for o in outcome {
                     for d in o.deliveries {
                         deliveries.append((tenant, o.eventID, d.id, d.connector))
@@ -76,6 +82,8 @@ enum DemoScenario {
         DemoReport.printCRM(before: crmBefore, after: crmAfterExecuted)
         Output.line("")
         DemoReport.printZendesk(ticketing)
+        Output.line("")
+        DemoReport.printArchive(root: archiveRoot)
         Output.line("")
         Output.line(allLanded ? "demo: every delivery landed" : "demo: some deliveries did not land")
         return allLanded

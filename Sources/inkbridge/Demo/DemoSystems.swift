@@ -10,6 +10,10 @@ final class DemoSystems: Sendable {
     let salesforce: SalesforceEmulator
     let hubspot: HubSpotEmulator
     let zendesk: ZendeskEmulator
+    let documents: DocumentServer
+    /// The executed copy the document server hands out, and its URL.
+    let executedPDF: [UInt8]
+    let executedURL: String
     static let zendeskOrganization: Int64 = 361
 
     init() throws {
@@ -19,6 +23,9 @@ final class DemoSystems: Sendable {
         salesforce.seedDemoRecords()
         hubspot = try HubSpotEmulator()
         hubspot.seedDemoRecords()
+        documents = try DocumentServer()
+        executedPDF = Array("%PDF-1.7\n% InkBridge demo: Gold Support and Maintenance Agreement, executed copy\n%%EOF\n".utf8)
+        executedURL = documents.put("/ctr_42/executed.pdf", executedPDF)
         zendesk = try ZendeskEmulator()
         zendesk.addOrganization(ZendeskOrganization(id: Self.zendeskOrganization, name: "Acme Manufacturing"))
         for (id, status, subject) in [(1001, "open", "Press line 3 stopped"), (1002, "pending", "Firmware update fails"),
@@ -44,5 +51,6 @@ final class DemoSystems: Sendable {
         salesforce.stop()
         hubspot.stop()
         zendesk.stop()
+        documents.stop()
     }
 }
