@@ -1,0 +1,110 @@
+import Foundation
+import InkBridgeCore
+import InkBridgeSandbox
+@testable import StorageArchive
+import XCTest
+
+/// `inkbridge serve` killed with SIGKILL in the middle of a multipart upload to
+/// S3 (moto), then restarted: the archive never holds a partial object.
+final class S3CrashTests: XCTestCase {
+    func testSIGKILLDuringUploadLeavesNothingOrTheWholeVerifiedObject() async throws {
+        let moto = try await MotoFixture.start()
+        defer { moto.stop() }
+        let documents = try DocumentServer()
+        defer { documents.stop() }
+        let dir = try makeTemporaryDirectory(self, "s3-crash")
+        let bytes = documentBytes(80 << 20, seed: 42)
+        let sha = Digest.sha256Hex(bytes)
+        let url = documents.put("/ctr_crash/executed.pdf", bytes)
+        let key = "acme/ctr_crash/executed.pdf"
+        let configPath = dir + "/connectors.json"
+        try """
+        {"version":1,"network":{"allow_private":true},"tenants":[{"id":"acme","api_keys":[{"sha256":"\(String(repeating: "0", count: 64))"}],
+         "connectors":[{"id":"archive","type":"storage.s3","timeout":120,"retry":{"schedule":[0.2,0.5,1,2]},
+           "settings":{"bucket":"\(MotoFixture.plainBucket)","region":"us-east-1","endpoint":"\(moto.server.endpoint)","path_style":true,
+                       "key":"{tenant}/{contract.id}/{filename}","multipart_threshold_mb":8,"multipart_part_mb":8},
+           "secrets":{"access_key_id":{"env":"S3_KEY"},"secret_access_key":{"env":"S3_SECRET"}}}]}]}
+        """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let env = ["S3_KEY": moto.accessKeyID, "S3_SECRET": moto.secretAccessKey]
+        let event = """
+            {"id":"evt_crash","type":"contract.status_changed","occurred_at":"2026-11-21T10:15:00Z",
+             "contract":{"id":"ctr_crash","sequence":3,"status":"executed","customer":{"id":"cust_9"},
+                         "document":{"url":"\(url)","sha256":"\(sha)","filename":"executed.pdf"}}}
+            """
+        _ = try runInkbridge(["emit", "--tenant", "acme", "--config", configPath, "--store", "sqlite:\(dir)/hub.db", "-"], env: env, stdin: event)
+
+        let client = moto.client(bucket: MotoFixture.plainBucket)
+        let first = try startServe(dir: dir, config: configPath, env: env)
+        // Kill once a multipart upload of the object is under way.
+        let uploading = await poll(timeout: 60) {
+            var list = S3Client.Call(method: "GET", key: nil)
+            list.query = [("uploads", "")]
+            return (try? await client.send(list))?.bodyText.contains("<UploadId>") == true
+        }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        XCTAssertTrue(uploading, "the kill must land during the upload")
+
+        let afterKill = try await client.send(S3Client.Call(method: "HEAD", key: key))
+        if afterKill.status == 200 {
+            try await assertWholeObject(client, key: key, bytes: bytes)
+        } else {
+            XCTAssertEqual(afterKill.status, 404, "nothing, or the complete object; never a partial one")
+        }
+
+        let second = try startServe(dir: dir, config: configPath, env: env)
+        let archived = await poll(timeout: 90) { (try? await client.send(S3Client.Call(method: "HEAD", key: key)))?.status == 200 }
+        kill(second.processIdentifier, SIGTERM)
+        second.waitUntilExit()
+        XCTAssertTrue(archived, "the restarted hub finishes the archive")
+        try await assertWholeObject(client, key: key, bytes: bytes)
+    }
+
+    func assertWholeObject(_ client: S3Client, key: String, bytes: [UInt8]) async throws {
+        var get = S3Client.Call(method: "GET", key: key)
+        get.maxResponseBytes = bytes.count + 1
+        let object = try await client.send(get)
+        XCTAssertEqual(object.status, 200)
+        XCTAssertEqual(object.body.count, bytes.count)
+        XCTAssertEqual(Digest.sha256Hex(object.body), Digest.sha256Hex(bytes), "the archived object is exactly the signed document")
+        XCTAssertEqual(object.header("x-amz-meta-sha256"), Digest.sha256Hex(bytes))
+    }
+
+    /// Polls `condition` until it holds or the deadline passes (a condition wait, not a sleep).
+    func poll(timeout: Double, _ condition: () async -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if await condition() { return true }
+            await Task.yield()
+        }
+        return false
+    }
+
+    func startServe(dir: String, config: String, env: [String: String]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: SandboxPaths.inkbridgeBinary())
+        p.arguments = ["serve", "--config", config, "--store", "sqlite:\(dir)/hub.db", "--listen", "127.0.0.1:0"]
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    @discardableResult
+    func runInkbridge(_ args: [String], env: [String: String], stdin: String) throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: SandboxPaths.inkbridgeBinary())
+        p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let input = Pipe()
+        p.standardInput = input
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "inkbridge \(args.joined(separator: " "))")
+        return p.terminationStatus
+    }
+}
