@@ -11,7 +11,8 @@ extension SQLiteEventStore {
     }
 
     public func claimDue(_ connector: ConnectorKey, now: Date, limit: Int) async throws(StoreError) -> [ClaimedDelivery] {
-        try await writer.write { db throws(StoreError) in
+        // Not durable: a claim lost to a power cut leaves the delivery due, which is what recovery would do.
+        try await writer.write(durable: false) { db throws(StoreError) in
             let s = try db.statement("""
                 SELECT d.rid, d.id, d.attempts, d.created_at, e.event_id, e.type, e.occurred_at, e.contract_id, e.sequence, e.status, e.raw, d.is_state
                 FROM deliveries d JOIN events e ON e.rid = d.event_rid
@@ -47,7 +48,8 @@ extension SQLiteEventStore {
     }
 
     public func complete(_ completions: [DeliveryCompletion], now: Date) async throws(StoreError) -> [DeliveryState] {
-        try await writer.write { db throws(StoreError) in
+        // Not durable (see SQLiteExecutor.write): losing an attempt record to a power cut means one more delivery.
+        try await writer.write(durable: false) { db throws(StoreError) in
             var states: [DeliveryState] = []
             for c in completions { states.append(try Self.completeOne(db, c, now: now)) }
             return states

@@ -7,6 +7,7 @@ import Foundation
 public final class SQLiteEventStore: EventStore {
     let writer: SQLiteExecutor
     let reader: SQLiteExecutor
+    let checkpointer: SQLiteCheckpointer
     public let path: String
 
     public init(path: String) throws(StoreError) {
@@ -17,11 +18,14 @@ public final class SQLiteEventStore: EventStore {
         try w.execute("PRAGMA foreign_keys=ON")
         try w.execute("PRAGMA temp_store=MEMORY")
         try w.execute("PRAGMA cache_size=-65536")
+        // Checkpoints run on their own thread (SQLiteCheckpointer), not inside the writer's commits.
+        try w.execute("PRAGMA wal_autocheckpoint=0")
         try Self.migrate(w)
         writer = SQLiteExecutor(label: "inkbridge.sqlite.writer", connection: w)
         let r = try SQLiteConnection(path: path)
         try r.execute("PRAGMA query_only=ON")
         reader = SQLiteExecutor(label: "inkbridge.sqlite.reader", connection: r)
+        checkpointer = try SQLiteCheckpointer(path: path)
     }
 
     static func migrate(_ db: SQLiteConnection) throws(StoreError) {
@@ -49,6 +53,7 @@ public final class SQLiteEventStore: EventStore {
     public func close() {
         writer.close()
         reader.close()
+        checkpointer.stop()
     }
 }
 

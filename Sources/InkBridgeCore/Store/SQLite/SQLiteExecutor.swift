@@ -18,6 +18,7 @@ final class SQLiteExecutor: Sendable {
     /// A queued write: `run` executes it inside the open transaction and returns
     /// how to answer its caller once the transaction's fate is known.
     private struct Job: @unchecked Sendable {
+        let durable: Bool
         let run: (SQLiteConnection) -> Finisher
         let fail: (StoreError) -> Void
     }
@@ -31,6 +32,8 @@ final class SQLiteExecutor: Sendable {
     private let pending = Mutex<(jobs: [Job], scheduled: Bool)>(([], false))
     private let batchLimit: Int
     private let closed = Atomic<Bool>(false)
+    /// The connection's current `synchronous` level; only touched on `queue`.
+    nonisolated(unsafe) private var syncFull = true
 
     init(label: String, connection: SQLiteConnection, batchLimit: Int = 2000) {
         self.queue = DispatchQueue(label: label, qos: .userInitiated)
@@ -61,10 +64,19 @@ final class SQLiteExecutor: Sendable {
     }
 
     /// Runs `body` inside the next group-committed write transaction, in its own savepoint.
-    func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws(StoreError) -> T) async throws(StoreError) -> T {
+    ///
+    /// `durable` jobs (ingest, operator actions) are answered only after a
+    /// commit with `synchronous=FULL`: the WAL is fsynced, a power cut loses
+    /// nothing answered. A batch of only non-durable jobs (the dispatcher's
+    /// claims and attempt records) commits with `synchronous=NORMAL`: no fsync;
+    /// the next durable commit or checkpoint syncs those frames too. A power cut
+    /// can then lose the latest attempt records, and those deliveries are sent
+    /// again (at least once, same delivery id); never an acknowledged event.
+    func write<T: Sendable>(durable: Bool = true, _ body: @escaping @Sendable (SQLiteConnection) throws(StoreError) -> T) async throws(StoreError) -> T {
         if closed.load(ordering: .acquiring) { throw StoreError(.closed, "the store is closed") }
         let result: Result<T, StoreError> = await withCheckedContinuation { cont in
             let job = Job(
+                durable: durable,
                 run: { conn in
                     var outcome: Result<T, StoreError>
                     do throws(StoreError) {
@@ -106,6 +118,11 @@ final class SQLiteExecutor: Sendable {
                 return take
             }
             if jobs.isEmpty { return }
+            let durable = jobs.contains { $0.durable }
+            if durable != syncFull {
+                try? connection.execute(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
+                syncFull = durable
+            }
             do throws(StoreError) {
                 try connection.statement("BEGIN IMMEDIATE").run()
             } catch {
