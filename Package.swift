@@ -46,6 +46,10 @@ let package = Package(
                           dependencies: ["InkBridgeCore", "InkBridgeServer", "InkBridgeSandbox",
                                          "Webhook", "CRMSync", "TicketingLink", "StorageArchive"],
                           swiftSettings: swiftSettings),
+        // `make bench`: the hub against this machine's measured limits. Touches C directly (a benchmark may).
+        .executableTarget(name: "inkbridge-bench",
+                          dependencies: ["InkBridgeCore", "MicroHTTP", "CCurl", "CSQLite", "Webhook"],
+                          swiftSettings: swiftSettings),
 
         .testTarget(name: "InkBridgeCoreTests", dependencies: ["InkBridgeCore", "InkBridgeSandbox", "Webhook"],
                     swiftSettings: swiftSettings),
