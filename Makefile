@@ -29,5 +29,17 @@ test: deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build $(SWIFT_BUILD_FLAGS)
 
+# `make bench`: the hub against this machine's measured limits (bench/README.md). Not part of `make test`.
+# BENCH_FLAGS=--quick for a smoke run, BENCH_FLAGS="--only drain" for one suite.
+BENCH_FLAGS ?=
+bench: deps
+	@[ -x /usr/sbin/nginx ] || [ -x /usr/bin/nginx ] || { \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "make: installing nginx (the benchmark's sink; run by the harness itself, never as a service)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null || exit 1; \
+	  else echo "make: nginx is missing: sudo apt-get install -y nginx"; exit 1; fi; }
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+	.build/release/inkbridge-bench $(BENCH_FLAGS)
+
 clean:
 	rm -rf .build
