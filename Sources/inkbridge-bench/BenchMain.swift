@@ -53,7 +53,7 @@ enum BenchMain {
             BenchContext.log("cannot write \(options.output): \(error)")
             return 1
         }
-        if ctx.report.failures.isEmpty { workspace.remove() } else { BenchContext.log("kept \(workspace.root) for its logs") }
+        if ctx.report.failures.isEmpty && ProcessInfo.processInfo.environment["INKBRIDGE_BENCH_KEEP"] == nil { workspace.remove() } else { BenchContext.log("kept \(workspace.root) for its logs") }
         return ctx.report.failures.isEmpty ? 0 : 1
     }
 

@@ -66,14 +66,17 @@ struct DrainTiming {
 
     /// Polls `count` every `interval` seconds until it reaches `target`, the hub exits, or `timeout` passes.
     static func wait(for target: Int, since start: UInt64, interval: Double, timeout: Double, hub: HubProcess,
-                     count: () -> Int?) -> DrainTiming {
+                     onFirstSuccess: () -> Void = {}, count: () -> Int?) -> DrainTiming {
         var timing = DrainTiming(reached: 0, target: target)
         let deadline = start + UInt64(timeout * 1e9)
         while DispatchTime.now().uptimeNanoseconds < deadline && hub.child.isRunning {
             if let n = count() {
                 let t = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 timing.reached = n
-                if n > 0 && timing.firstSuccess == nil { timing.firstSuccess = t }
+                if n > 0 && timing.firstSuccess == nil {
+                    timing.firstSuccess = t
+                    onFirstSuccess()
+                }
                 if n >= target {
                     timing.done = t
                     break
