@@ -31,7 +31,7 @@ enum BacklogSuite {
         let dir = try ctx.workspace.directory("backlog-\(label(pending))")
         // The database is large at 1M: gone as soon as it is measured.
         defer { try? FileManager.default.removeItem(atPath: dir + "/hub.db") }
-        let tenant = BenchTenant(id: "backlog", url: sink.url)
+        let tenant = BenchTenant(id: "backlog", url: sink.url, concurrency: ctx.options.concurrency)
         let config = try BenchHubConfig.write([tenant], dir: dir)
         let store = dir + "/hub.db"
         BenchContext.log("backlog: storing \(pending) events in-process")

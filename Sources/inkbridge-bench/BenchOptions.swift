@@ -11,16 +11,19 @@ struct BenchOptions {
     var output = "bench/results/latest.json"
     /// Record `perf record -g` on the hub process during the drain suite.
     var perf = false
+    /// Every benchmark connector's `concurrency` (issue 7: 64); other values are for experiments.
+    var concurrency = 64
     var scale = Scale.full
 
     static let usage = """
-        usage: inkbridge-bench [--quick] [--only SUITE[,SUITE...]] [--hub PATH] [--out PATH] [--perf]
+        usage: inkbridge-bench [--quick] [--only SUITE[,SUITE...]] [--hub PATH] [--out PATH] [--perf] [--concurrency N]
 
           suites: \(allSuites.joined(separator: " "))
           --only   runs the named suites, plus the limits their ratios need
                    (raw for drain, store for ingest)
           --quick  smaller counts and shorter windows: a smoke run, not a measurement
           --perf   perf record -g on the hub during drain (bench/results/drain-perf.txt)
+          --concurrency N  every connector's concurrency (default 64, as issue 7 sets; for experiments)
         """
 
     static func parse(_ args: [String]) throws(BenchError) -> BenchOptions {
@@ -39,6 +42,9 @@ struct BenchOptions {
             case "--only": only = try value("--only").split(separator: ",").map(String.init)
             case "--hub": o.hubBinary = try value("--hub")
             case "--out": o.output = try value("--out")
+            case "--concurrency":
+                guard let n = Int(try value("--concurrency")), (1...1024).contains(n) else { throw BenchError("--concurrency needs 1 to 1024") }
+                o.concurrency = n
             case "-h", "--help": throw BenchError(usage)
             default: throw BenchError("unknown argument \(args[i])\n\(usage)")
             }

@@ -10,7 +10,7 @@ enum DrainSuite {
         let sink = try ctx.nginx()
         let n = ctx.scale.drainEvents
         let dir = try ctx.workspace.directory("drain")
-        let tenant = BenchTenant(id: "drain", url: sink.url)
+        let tenant = BenchTenant(id: "drain", url: sink.url, concurrency: ctx.options.concurrency)
         let config = try BenchHubConfig.write([tenant], dir: dir)
         let store = dir + "/hub.db"
         BenchContext.log("drain: storing \(n) events in-process")
@@ -28,7 +28,7 @@ enum DrainSuite {
         ctx.report.judge("drain", "drain_rps", rate, "deliv/s", ratio: ratio, target: "drain/raw >= 0.5", pass: (ratio ?? 0) >= 0.5)
         ctx.report.add("drain", "drain_peak_rss", run.peakRSSMiB ?? .nan, "MiB")
         ctx.report.add("drain", "drain_preload_eps", Double(n) / prep, "events/s")
-        ctx.report.note("drain", "\(n) deliveries of 1 KiB events, connector concurrency 64: all succeeded "
+        ctx.report.note("drain", "\(n) deliveries of 1 KiB events, connector concurrency \(ctx.options.concurrency): all succeeded "
                         + String(format: "%.2f s after launch (first success at %.2f s)", run.timing.done ?? 0, run.timing.firstSuccess ?? 0)
                         + "; \(run.cpuNote)")
         ctx.report.note("drain", "preload (in-process Hub.ingest, batches of 500, 4 in flight): " + String(format: "%.1f s", prep))

@@ -8,17 +8,17 @@ import Foundation
 enum FairnessSuite {
     static func run(_ ctx: BenchContext) throws(BenchError) {
         let sink = try ctx.nginx()
-        let fast = (0..<9).map { BenchTenant(id: "fast\($0)", url: sink.url) }
+        let fast = (0..<9).map { BenchTenant(id: "fast\($0)", url: sink.url, concurrency: ctx.options.concurrency) }
         let alone = try measure(ctx, fast: fast, slow: nil)
         let slowReceiver = try BenchReceiver(delay: 2)
         defer { slowReceiver.stop() }
-        let slow = BenchTenant(id: "slow", url: slowReceiver.url)
+        let slow = BenchTenant(id: "slow", url: slowReceiver.url, concurrency: ctx.options.concurrency)
         let shared = try measure(ctx, fast: fast, slow: slow)
         let ratio = shared.rate / alone.rate
         ctx.report.add("fairness", "fair_rps_alone", alone.rate, "deliv/s")
         ctx.report.judge("fairness", "fair_rps_with_slow", shared.rate, "deliv/s", ratio: ratio, target: "with/alone >= 0.9",
                          pass: ratio >= 0.9)
-        ctx.report.note("fairness", "nine tenants x \(ctx.scale.fairnessEventsPerTenant) events (1 KiB) to nginx, connector concurrency 64 each; "
+        ctx.report.note("fairness", "nine tenants x \(ctx.scale.fairnessEventsPerTenant) events (1 KiB) to nginx, connector concurrency \(ctx.options.concurrency) each; "
                         + "rate = their deliveries / seconds from the hub's launch until all succeeded. "
                         + "Alone: \(alone.detail). With a tenth tenant whose receiver answers after 2 s: \(shared.detail)")
     }

@@ -15,7 +15,7 @@ enum IngestSuite {
     static func run(_ ctx: BenchContext) throws(BenchError) {
         let sink = try ctx.nginx()
         let dir = try ctx.workspace.directory("ingest")
-        let tenant = BenchTenant(id: "ingest", url: sink.url)
+        let tenant = BenchTenant(id: "ingest", url: sink.url, concurrency: ctx.options.concurrency)
         let config = try BenchHubConfig.write([tenant], dir: dir)
         let store = dir + "/hub.db"
         let hub = try HubProcess(binary: ctx.options.hubBinary, config: config, store: store, dir: dir)

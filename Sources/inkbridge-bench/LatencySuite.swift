@@ -18,7 +18,7 @@ enum LatencySuite {
         ctx.report.add("latency", "receiver_rps", ceiling.inWindowRate(204), "req/s")
 
         let dir = try ctx.workspace.directory("latency")
-        let tenant = BenchTenant(id: "latency", url: receiver.url)
+        let tenant = BenchTenant(id: "latency", url: receiver.url, concurrency: ctx.options.concurrency)
         let config = try BenchHubConfig.write([tenant], dir: dir)
         let hub = try HubProcess(binary: ctx.options.hubBinary, config: config, store: dir + "/hub.db", dir: dir)
         defer { hub.stop() }
