@@ -25,9 +25,13 @@ build: deps
 demo: build
 	.build/debug/inkbridge demo
 
+# The last line is a plain "N passed, N failed" summary of the XCTest run.
 test: deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
-	swift test --skip-build $(SWIFT_BUILD_FLAGS)
+	@set -o pipefail; swift test --skip-build --disable-swift-testing $(SWIFT_BUILD_FLAGS) 2>&1 | tee .build/test.log; rc=$$?; \
+	summary=$$(grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
+	total=$$(echo "$$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); failed=$$(echo "$$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
+	echo "tests: $$((total - failed)) passed, $$failed failed"; exit $$rc
 
 # `make bench`: the hub against this machine's measured limits (bench/README.md). Not part of `make test`.
 # BENCH_FLAGS=--quick for a smoke run, BENCH_FLAGS="--only drain" for one suite.

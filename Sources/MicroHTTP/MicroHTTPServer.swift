@@ -10,7 +10,21 @@ import Darwin
 ///
 /// libmicrohttpd parses and polls (epoll, `limits.threads` threads, keep-alive); the async
 /// handler runs on Swift's pool while its connection is suspended, so a slow handler never
-/// holds an MHD thread. Bodies over `limits.maxBodyBytes` are refused with 413 while read.
+/// holds an MHD thread.
+///
+/// How the limits behave with libmicrohttpd 0.9.75 (each checked by a test):
+/// - body: a `Content-Length` over `maxBodyBytes` is answered 413 at once, body unread,
+///   connection closed. A chunked body that passes the cap mid-way cannot be answered
+///   mid-way (0.9.75 refuses to queue a response then): the rest is dropped and 413 answered
+///   when the body ends; past another cap's worth the connection is closed instead.
+/// - headers: more than fit in `connectionMemory` are answered 431 by MHD, then closed.
+/// - `connectionTimeout` is an idle timeout: a sender that stalls that long is cut off (one
+///   that trickles faster is not).
+/// - `maxConnections`: beyond it MHD stops accepting; new connections wait in the kernel's
+///   backlog until one closes.
+/// - Measured on the 2-core dev machine (wrk, 64 keep-alive connections, 1 KiB POST, 204
+///   answer from an async handler): about 36,000-40,000 requests/s; answering inside the MHD
+///   thread (no suspend) reached about 42,000, so the async hand-off costs ~10-15 %.
 public final class MicroHTTPServer: Sendable {
     public typealias Handler = @Sendable (HTTPServerRequest) async -> HTTPServerResponse
 
@@ -41,7 +55,9 @@ public final class MicroHTTPServer: Sendable {
 
     deinit { stop() }
 
-    /// Stops accepting, lets requests in progress finish (bounded), and releases the daemon.
+    /// Stops accepting, lets requests in progress finish (bounded by `limits.stopGracePeriod`;
+    /// later ones are answered 503), and releases the daemon. Idempotent. Meant to be called
+    /// from outside the handler: called from inside it, it waits out the grace period.
     public func stop() {
         guard let handle = daemon.withLock({ d -> DaemonHandle? in
             defer { d = nil }

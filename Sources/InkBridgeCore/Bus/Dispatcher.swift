@@ -12,6 +12,9 @@ public final class Dispatcher: Sendable {
         public var maxInFlight = 512
         /// Longest wait between checks when nothing is known to be due.
         public var idleWait = 1.0
+        /// How often a connector with nothing due asks the store again, so work
+        /// queued by another process (`inkbridge replay`, a second hub) is found.
+        public var pollInterval = 1.0
         public init() {}
     }
 
@@ -29,15 +32,20 @@ public final class Dispatcher: Sendable {
     let store: any EventStore
     let clock: any HubClock
     let configuration: Configuration
+    let metrics: HubMetrics
     /// Everything the loop and the delivery tasks share.
     private let state = Mutex(State())
     private let wake = WakeSignal()
     private let idle = WakeSignal()
+    private let completions: CompletionQueue
 
-    public init(store: any EventStore, clock: any HubClock = SystemClock(), configuration: Configuration = Configuration()) {
+    public init(store: any EventStore, clock: any HubClock = SystemClock(), configuration: Configuration = Configuration(),
+                metrics: HubMetrics = HubMetrics()) {
         self.store = store
         self.clock = clock
         self.configuration = configuration
+        self.metrics = metrics
+        self.completions = CompletionQueue(store: store, clock: clock)
     }
 
     /// Installs the connectors of a (re)loaded configuration. Connectors that
@@ -167,7 +175,10 @@ public final class Dispatcher: Sendable {
             var nextDue: Date?
             do {
                 claimed = try await store.claimDue(key, now: now, limit: limit)
-                if claimed.count < limit { nextDue = try await store.nextDue(key) }
+                if claimed.count < limit {
+                    let poll = now.addingTimeInterval(configuration.pollInterval)
+                    nextDue = min(try await store.nextDue(key) ?? poll, poll)
+                }
             } catch {
                 state.withLock { s in s.runtimes[key]?.lastError = "store: \(error.message)" }
                 nextDue = now.addingTimeInterval(1)
@@ -208,6 +219,7 @@ public final class Dispatcher: Sendable {
         let delivery = Delivery(id: claimed.id, tenantID: claimed.tenant, connectorID: claimed.connector, event: claimed.event,
                                 attempt: claimed.attempts + 1)
         let outcome = await installed.connector.deliver(delivery)
+        metrics.attemptDuration.observe(max(0, clock.now().timeIntervalSince(startedAt)), [installed.type, outcome.kind.metricLabel])
         await finish(claimed, key: installed.key, machine: machine, outcome: outcome, startedAt: startedAt)
     }
 
@@ -221,15 +233,14 @@ public final class Dispatcher: Sendable {
                                        random: Double.random(in: 0..<1)) ?? .retry(at: now)
         let record = AttemptRecord(number: attempt, startedAt: startedAt, durationMs: now.timeIntervalSince(startedAt) * 1000,
                                    httpStatus: result.httpStatus, error: result.error, responseExcerpt: result.responseExcerpt)
-        var recorded = false
-        for _ in 0..<5 where !recorded {
-            do {
-                _ = try await store.complete([DeliveryCompletion(rowID: claimed.rowID, attempt: record, transition: transition)], now: now)
-                recorded = true
-            } catch {
-                // The delivery stays in flight in the store; after a restart it is retried.
-                if error.kind == .closed { break }
-            }
+        let completion = DeliveryCompletion(rowID: claimed.rowID, attempt: record, transition: transition, lane: claimed.lane)
+        for _ in 0..<5 {
+            // On failure the delivery stays in flight in the store; after a restart it is retried.
+            let commitStarted = ContinuousClock.now
+            let recorded = await completions.record(completion)
+            if case .failure(let error) = recorded, error.kind != .closed { continue }
+            if case .success = recorded { metrics.storeCommit.observe((ContinuousClock.now - commitStarted).seconds, ["complete"]) }
+            break
         }
         state.withLock { s in
             s.inFlight -= 1

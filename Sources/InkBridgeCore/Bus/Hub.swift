@@ -10,6 +10,8 @@ public final class Hub: Sendable {
     public let transport: any HTTPTransport
     public let dispatcher: Dispatcher
     public let clock: any HubClock
+    /// In-process counters and latencies, exposed by `GET /metrics`.
+    public let metrics: HubMetrics
     let temporaryDirectory: String
 
     private struct Loaded: Sendable {
@@ -22,13 +24,15 @@ public final class Hub: Sendable {
     private let loaded = Mutex<Loaded?>(nil)
 
     public init(store: any EventStore, registry: ConnectorRegistry, transport: any HTTPTransport, clock: any HubClock = SystemClock(),
-                temporaryDirectory: String = NSTemporaryDirectory(), dispatcher: Dispatcher.Configuration = .init()) {
+                temporaryDirectory: String = NSTemporaryDirectory(), dispatcher: Dispatcher.Configuration = .init(),
+                metrics: HubMetrics = HubMetrics()) {
         self.store = store
         self.registry = registry
         self.transport = transport
         self.clock = clock
         self.temporaryDirectory = temporaryDirectory
-        self.dispatcher = Dispatcher(store: store, clock: clock, configuration: dispatcher)
+        self.metrics = metrics
+        self.dispatcher = Dispatcher(store: store, clock: clock, configuration: dispatcher, metrics: metrics)
     }
 
     public var config: LoadedConfig? { loaded.withLock { $0?.config } }
@@ -79,7 +83,12 @@ public final class Hub: Sendable {
             IngestItem(event: e, deliveries: Router.plan(e, tenant: tenantConfig, registry: registry, paused: dispatcher.isPaused))
         }
         let outcomes: [IngestOutcome]
+        let started = ContinuousClock.now
         do { outcomes = try await store.ingest(tenant: tenant, items: items, now: clock.now()) } catch { throw HubError(.store, error.message) }
+        metrics.storeCommit.observe((ContinuousClock.now - started).seconds, ["ingest"])
+        let duplicates = outcomes.count { $0.duplicate }
+        metrics.eventsIngested.increment([tenant], by: Double(outcomes.count - duplicates))
+        if duplicates > 0 { metrics.eventsDuplicate.increment([tenant], by: Double(duplicates)) }
         var keys: Set<ConnectorKey> = []
         for o in outcomes where !o.duplicate {
             for d in o.deliveries where d.state == .pending { keys.insert(ConnectorKey(tenant: tenant, connector: d.connector)) }

@@ -45,6 +45,21 @@ public struct ClaimedDelivery: Sendable {
     /// Attempts made before this one.
     public let attempts: Int
     public let createdAt: Date
+    public let isStateConnector: Bool
+
+    /// Where the delivery sits, handed back with its completion so recording it needs no lookup.
+    public var lane: DeliveryLane {
+        DeliveryLane(tenant: tenant, connector: connector, contractID: event.contractID, sequence: event.sequence, isStateConnector: isStateConnector)
+    }
+}
+
+/// A delivery's lane: one connector's deliveries of one contract, and its place in it.
+public struct DeliveryLane: Sendable, Equatable {
+    public let tenant: String
+    public let connector: String
+    public let contractID: String
+    public let sequence: Int64
+    public let isStateConnector: Bool
 }
 
 /// One attempt, as recorded and shown by the API.
@@ -71,11 +86,14 @@ public struct DeliveryCompletion: Sendable {
     public let rowID: Int64
     public let attempt: AttemptRecord
     public let transition: DeliveryTransition
+    /// When known (from the claim), saves the store a lookup.
+    public let lane: DeliveryLane?
 
-    public init(rowID: Int64, attempt: AttemptRecord, transition: DeliveryTransition) {
+    public init(rowID: Int64, attempt: AttemptRecord, transition: DeliveryTransition, lane: DeliveryLane? = nil) {
         self.rowID = rowID
         self.attempt = attempt
         self.transition = transition
+        self.lane = lane
     }
 }
 

@@ -1,11 +1,13 @@
+import CRMSync
 import Foundation
 import InkBridgeCore
+import TicketingLink
 import Webhook
 
 /// Builds the pieces every command needs: the registry of linked plugins, the store, the configuration.
 enum HubFactory {
     /// Adding a connector type: its module under Plugins/ and one entry here.
-    static let registry = ConnectorRegistry([WebhookPlugin()])
+    static let registry = ConnectorRegistry([WebhookPlugin()] + CRMSync.plugins + TicketingLink.plugins)
 
     static let defaultStore = "sqlite:inkbridge.db"
 
@@ -38,13 +40,18 @@ enum HubFactory {
     }
 
     static func loadConfig(path: String, store: (any EventStore)?) throws(CLIError) -> LoadedConfig {
-        let resolver = SecretResolver(store: store.flatMap(secretSource))
-        do {
-            return try ConfigLoader(registry: registry, resolver: resolver).load(path: path)
-        } catch {
+        switch loadConfigResult(path: path, store: store) {
+        case .success(let config): return config
+        case .failure(let error):
             throw CLIError.invalid("\(path): \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s")",
                                    details: error.issues.map(\.description))
         }
+    }
+
+    /// Loads and validates the file; every problem on failure (also what `POST /v1/admin/reload` answers).
+    static func loadConfigResult(path: String, store: (any EventStore)?) -> Result<LoadedConfig, ConfigError> {
+        let resolver = SecretResolver(store: store.flatMap(secretSource))
+        do { return .success(try ConfigLoader(registry: registry, resolver: resolver).load(path: path)) } catch { return .failure(error) }
     }
 
     static func makeHub(store: any EventStore, config: LoadedConfig, transport: any HTTPTransport) async throws(CLIError) -> Hub {

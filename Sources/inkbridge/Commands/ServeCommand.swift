@@ -1,15 +1,20 @@
+import Dispatch
 import Foundation
 import InkBridgeCore
+import InkBridgeServer
+import MicroHTTP
 
 /// `inkbridge serve`: loads the configuration, opens the store, runs the
-/// dispatcher (and the HTTP API) until SIGTERM/SIGINT, then stops taking work,
-/// lets deliveries in flight finish (bounded) and exits 0.
+/// dispatcher and the HTTP API until SIGTERM/SIGINT, then stops taking work:
+/// the listener closes, requests in progress finish, deliveries in flight
+/// finish (each bounded), and it exits 0.
 enum ServeCommand {
     @Sendable static func run(_ args: [String]) async throws(CLIError) {
         var a = try Arguments(args, valueOptions: ["config", "store", "listen", "max-in-flight"])
         let configPath = HubFactory.configPath(a.option("config"))
         let storeSpec = HubFactory.storeSpec(a.option("store"))
-        let listen = a.option("listen") ?? ProcessInfo.processInfo.environment["INKBRIDGE_LISTEN"] ?? "127.0.0.1:8080"
+        let environment = ProcessInfo.processInfo.environment
+        let listen = try ListenAddress(a.option("listen") ?? environment["INKBRIDGE_LISTEN"] ?? "127.0.0.1:8080")
         var dispatcherConfig = Dispatcher.Configuration()
         if let m = a.option("max-in-flight") {
             guard let n = Int(m), n > 0 else { throw CLIError.usage("--max-in-flight needs a positive number") }
@@ -17,7 +22,6 @@ enum ServeCommand {
         }
         try a.rejectUnknown()
         guard a.positionals.isEmpty else { throw CLIError.usage("serve takes no positional argument") }
-        _ = listen
         let shutdown = ShutdownSignal()
         let store = try HubFactory.openStore(storeSpec)
         let config = try HubFactory.loadConfig(path: configPath, store: store)
@@ -27,13 +31,29 @@ enum ServeCommand {
             try await hub.apply(config)
             try await store.appendAudit(actor: "serve", action: "config_loaded", detail: configPath, now: hub.clock.now())
         } catch let e as HubError { throw CLIError.invalid(e.message) } catch { throw CLIError.runtime("\(error)") }
+        let api = APIServer(hub: hub, operatorToken: environment["INKBRIDGE_OPERATOR_TOKEN"]) {
+            HubFactory.loadConfigResult(path: configPath, store: store)
+        }
+        let server: MicroHTTPServer
+        do { server = try api.listen(host: listen.host, port: listen.port) } catch {
+            throw CLIError.runtime("cannot listen on \(listen.host):\(listen.port): \(error)")
+        }
         let dispatcher = Task { try await hub.dispatcher.run() }
-        Output.error("inkbridge serve: \(config.config.tenants.count) tenants, store \(storeSpec), dispatching")
+        let shown = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
+        Output.error("inkbridge serve: \(config.config.tenants.count) tenants, store \(storeSpec), listening on http://\(shown):\(server.port)")
         _ = await shutdown.wait()
         Output.error("inkbridge serve: stopping")
+        // stop() blocks while requests in progress finish (bounded): keep it off the cooperative pool.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                server.stop()
+                done.resume()
+            }
+        }
         await hub.dispatcher.stop(timeout: 10)
         _ = await dispatcher.result
         transport.shutdown()
         store.close()
+        Output.error("inkbridge serve: stopped")
     }
 }

@@ -13,20 +13,19 @@ extension SQLiteEventStore {
     public func claimDue(_ connector: ConnectorKey, now: Date, limit: Int) async throws(StoreError) -> [ClaimedDelivery] {
         try await writer.write { db throws(StoreError) in
             let s = try db.statement("""
-                SELECT d.rid, d.id, d.attempts, d.created_at, e.event_id, e.type, e.occurred_at, e.contract_id, e.sequence, e.status, e.raw
+                SELECT d.rid, d.id, d.attempts, d.created_at, e.event_id, e.type, e.occurred_at, e.contract_id, e.sequence, e.status, e.raw, d.is_state
                 FROM deliveries d JOIN events e ON e.rid = d.event_rid
                 WHERE d.tenant = ? AND d.connector = ? AND d.head = 1 AND d.state IN (0, 3) AND d.next_at <= ?
                 ORDER BY d.next_at LIMIT ?
                 """).bind(.text(connector.tenant), .text(connector.connector), .double(now.unix), .int(Int64(limit)))
             var claimed: [ClaimedDelivery] = []
             while try s.step() {
-                let raw = s.blob(10)
-                // The raw bytes were validated at ingest; a parse failure here means the database was altered.
-                let body = (try? JSONParser.parse(raw)) ?? .null
+                // Parsed lazily, off the writer's queue, and only by connectors that read it.
                 let event = ContractEvent(id: s.text(4), type: s.text(5), occurredAt: Date(unix: s.double(6)),
-                                          contractID: s.text(7), sequence: s.int(8), status: s.text(9), body: body, raw: raw)
+                                          contractID: s.text(7), sequence: s.int(8), status: s.text(9), raw: s.blob(10))
                 claimed.append(ClaimedDelivery(rowID: s.int(0), id: s.text(1), tenant: connector.tenant, connector: connector.connector,
-                                               event: event, attempts: Int(s.int(2)), createdAt: Date(unix: s.double(3))))
+                                               event: event, attempts: Int(s.int(2)), createdAt: Date(unix: s.double(3)),
+                                               isStateConnector: s.int(11) == 1))
             }
             let mark = try db.statement("UPDATE deliveries SET state = 1, updated_at = ? WHERE rid = ?")
             for c in claimed {
@@ -62,10 +61,16 @@ extension SQLiteEventStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).bind(.int(c.rowID), .int(Int64(a.number)), .double(a.startedAt.unix), .double(a.durationMs), .optional(a.httpStatus),
                       .optional(a.error?.code), .optional(a.error?.message), .optional(a.responseExcerpt)).run()
-        let row = try db.statement("SELECT tenant, connector, contract_id, sequence, is_state, state FROM deliveries WHERE rid = ?").bind(.int(c.rowID))
-        guard try row.step() else { throw StoreError(.notFound, "delivery row \(c.rowID) vanished") }
-        let tenant = row.text(0), connector = row.text(1), contract = row.text(2), sequence = row.int(3)
-        let isState = row.int(4) == 1
+        let lane: DeliveryLane
+        if let known = c.lane {
+            lane = known
+        } else {
+            let row = try db.statement("SELECT tenant, connector, contract_id, sequence, is_state FROM deliveries WHERE rid = ?").bind(.int(c.rowID))
+            guard try row.step() else { throw StoreError(.notFound, "delivery row \(c.rowID) vanished") }
+            lane = DeliveryLane(tenant: row.text(0), connector: row.text(1), contractID: row.text(2), sequence: row.int(3), isStateConnector: row.int(4) == 1)
+        }
+        let tenant = lane.tenant, connector = lane.connector, contract = lane.contractID, sequence = lane.sequence
+        let isState = lane.isStateConnector
         var state: DeliveryState
         var nextAt = now
         switch c.transition {

@@ -1,0 +1,68 @@
+import Foundation
+import InkBridgeCore
+import MicroHTTP
+
+/// The parts every ticketing emulator shares: logging, queued faults, decoding.
+struct TicketingEmulatorCore: Sendable {
+    let log: TicketingRequestLog
+    let faults = TicketingLocked<[TicketingFault]>([])
+
+    /// Records the request and answers a queued fault when one applies to it.
+    func intercept(_ request: HTTPServerRequest) -> (TicketingRecordedRequest, HTTPServerResponse?) {
+        let recorded = TicketingRecordedRequest(method: request.method, path: Self.decode(request.path), query: request.query,
+                                                headers: request.headers, body: request.body)
+        log.append(recorded)
+        let fault = faults.withLock { queue -> TicketingFault? in
+            guard let i = queue.firstIndex(where: { $0.pathPrefix.map { recorded.path.hasPrefix($0) } ?? true }) else { return nil }
+            return queue.remove(at: i)
+        }
+        return (recorded, fault.map { HTTPServerResponse(status: $0.status, headers: $0.headers, body: $0.body) })
+    }
+
+    func enqueue(_ fault: TicketingFault, count: Int) {
+        faults.withLock { $0 += Array(repeating: fault, count: count) }
+    }
+
+    static func decode(_ path: String) -> String { path.removingPercentEncoding ?? path }
+
+    /// `Basic base64(user:password)` → (user, password).
+    static func basicCredentials(_ request: TicketingRecordedRequest) -> (user: String, password: String)? {
+        guard let header = request.header("Authorization"), header.hasPrefix("Basic "),
+              let data = Data(base64Encoded: String(header.dropFirst(6))),
+              let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return nil }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+
+    static func bearer(_ request: TicketingRecordedRequest) -> String? {
+        guard let header = request.header("Authorization"), header.hasPrefix("Bearer ") else { return nil }
+        return String(header.dropFirst(7))
+    }
+
+    /// The origin a client used to reach the emulator, for absolute URLs in answers (`links.next`).
+    static func origin(_ request: TicketingRecordedRequest) -> String {
+        "http://" + (request.header("Host") ?? "127.0.0.1")
+    }
+
+    static func json(_ status: Int, _ body: JSON, headers: [(name: String, value: String)] = []) -> HTTPServerResponse {
+        .json(status, body.serialized(), headers: headers)
+    }
+
+    /// `application/x-www-form-urlencoded` fields (`+` is a space there).
+    static func formFields(_ body: [UInt8]) -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
+            guard let name = parts.first?.removingPercentEncoding else { continue }
+            out[name] = parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : ""
+        }
+        return out
+    }
+
+    /// An opaque page cursor, the way real APIs hand them out: the position, base64-encoded.
+    static func cursor(_ position: Int) -> String { Data("p\(position)".utf8).base64EncodedString() }
+
+    static func position(ofCursor cursor: String) -> Int? {
+        guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8), text.hasPrefix("p") else { return nil }
+        return Int(text.dropFirst())
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class CRMSyncTestsPlaceholder: XCTestCase { func testNothing() {} }

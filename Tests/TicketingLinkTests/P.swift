@@ -1,2 +1,0 @@
-import XCTest
-final class TicketingLinkTestsPlaceholder: XCTestCase { func testNothing() {} }
