@@ -9,7 +9,7 @@ struct BenchOptions {
     var suites: [String] = BenchOptions.allSuites
     var hubBinary = ".build/release/inkbridge"
     var output = "bench/results/latest.json"
-    /// Record `perf record -g` on the hub process during the drain suite.
+    /// Record `perf record -g` on the hub process during the drain and ingest suites.
     var perf = false
     /// Every benchmark connector's `concurrency` (issue 7: 64); other values are for experiments.
     var concurrency = 64
@@ -22,7 +22,7 @@ struct BenchOptions {
           --only   runs the named suites, plus the limits their ratios need
                    (raw for drain, store for ingest)
           --quick  smaller counts and shorter windows: a smoke run, not a measurement
-          --perf   perf record -g on the hub during drain (bench/results/drain-perf.txt)
+          --perf   perf record -g on the hub during drain and ingest (bench/results/*-perf.txt)
           --concurrency N  every connector's concurrency (default 64, as issue 7 sets; for experiments)
         """
 

@@ -27,10 +27,16 @@ enum IngestSuite {
                                  body: .perRequest { EventFactory.bytes(id: "ing-\($0)", size: 1536) },
                                  duration: ctx.scale.window,
                                  headers: ["Content-Type: application/json", "Authorization: Bearer \(tenant.apiKey)"])
+        let perfReport = ctx.options.perf ? (ctx.options.output as NSString).deletingLastPathComponent + "/ingest-perf.txt" : nil
+        let perf = perfReport.map { _ in PerfRecorder(pid: hub.pid, dir: dir) }
         let r = try CurlLoad.run(plan)
         let delivered = counter.succeeded(tenant) ?? 0
         let cpu = (hub: hubCPU.percent(), nginx: nginxCPU.percent(), harness: selfCPU.percent())
         let rss = hub.peakRSSMiB()
+        if let perf, let perfReport {
+            perf.finish(report: perfReport)
+            ctx.report.note("ingest", "perf report of the hub during the ingest window: \(perfReport)")
+        }
         guard r.inWindow(202) > 0 else {
             throw BenchError("no 202 from POST /v1/events: statuses \(r.statuses), \(r.failures) failures (\(r.firstError ?? "-")); "
                              + "hub log: \(hub.child.logTail(5))")
