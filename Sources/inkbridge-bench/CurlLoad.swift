@@ -26,7 +26,7 @@ final class CurlLoad {
         var headers: [String] = ["Content-Type: application/json"]
         /// Seconds allowed after the window for transfers still running; then they are abandoned.
         var drainTimeout = 10.0
-        /// Keep each request's start time (`DispatchTime` nanoseconds) in `Result.starts`.
+        /// Keep each request's start and answer times (`DispatchTime` nanoseconds) in `Result.starts` / `answers`.
         var recordStarts = false
     }
 
@@ -42,6 +42,8 @@ final class CurlLoad {
         var lateStarts = 0
         var window: Double = 0
         var starts: [UInt64] = []
+        /// By request number: when its answer was complete (0: none); kept with `recordStarts`.
+        var answers: [UInt64] = []
         var firstError: String?
 
         var answered: Int { statuses.values.reduce(0, +) }
@@ -79,6 +81,8 @@ final class CurlLoad {
         var result = Result()
         if plan.recordStarts { result.starts = [] }
         var free = Array((0..<plan.concurrency).reversed())
+        /// The request number each busy handle carries.
+        var carrying = [Int](repeating: -1, count: plan.concurrency)
         var active = 0
         let t0 = DispatchTime.now().uptimeNanoseconds
         let windowEnd = t0 + UInt64(plan.duration * 1e9)
@@ -97,7 +101,11 @@ final class CurlLoad {
                 return
             }
             // Request n's start is starts[n]: recorded only once it is really under way.
-            if plan.recordStarts { result.starts.append(now) }
+            if plan.recordStarts {
+                result.starts.append(now)
+                result.answers.append(0)
+            }
+            carrying[index] = n
             if let interval, Double(now - t0) > Double(n) * interval + 2e6 { result.lateStarts += 1 }
             active += 1
             result.started += 1
@@ -134,6 +142,7 @@ final class CurlLoad {
                     var status = 0
                     _ = ib_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
                     result.statuses[status, default: 0] += 1
+                    if plan.recordStarts, carrying[index] >= 0 { result.answers[carrying[index]] = doneAt }
                     if doneAt <= windowEnd { result.statusesInWindow[status, default: 0] += 1 }
                 } else {
                     result.failures += 1

@@ -10,6 +10,8 @@ struct DrainRun {
     var hubCPU: Double
     var nginxCPU: Double
     var harnessCPU: Double
+    /// Everything else on the machine (other users of a shared machine).
+    var otherCPU: Double
     /// Succeeded deliveries of `Setup.watch` when the target was reached.
     var watched: Int?
 
@@ -30,7 +32,7 @@ struct DrainRun {
     static func run(_ ctx: BenchContext, _ s: Setup) throws(BenchError) -> DrainRun {
         let counter = try DeliveryCounter(path: s.store)
         let sinkPIDs = (try? ctx.nginx().pids) ?? []
-        let nginxCPU = CPUMeter(sinkPIDs), selfCPU = CPUMeter([getpid()])
+        let nginxCPU = CPUMeter(sinkPIDs), selfCPU = CPUMeter([getpid()]), machineCPU = CPUMeter.machine()
         let hub = try HubProcess(binary: ctx.options.hubBinary, config: s.config, store: s.store, dir: s.dir)
         defer { hub.stop() }
         let hubCPU = CPUMeter([hub.pid])
@@ -39,8 +41,10 @@ struct DrainRun {
         let startPerf = { if s.perfReport != nil { perf = PerfRecorder(pid: hub.pid, dir: s.dir) } }
         let timing = DrainTiming.wait(for: s.target, since: hub.launchedAt, interval: s.pollInterval, timeout: ctx.scale.waitLimit,
                                       hub: hub, onFirstSuccess: startPerf) { counter.succeeded(s.tenants) }
-        var run = DrainRun(timing: timing, peakRSSMiB: hub.peakRSSMiB(), hubCPU: hubCPU.percent(), nginxCPU: nginxCPU.percent(),
-                           harnessCPU: selfCPU.percent(), watched: s.watch.isEmpty ? nil : counter.succeeded(s.watch))
+        let shares = (hub: hubCPU.percent(), nginx: nginxCPU.percent(), harness: selfCPU.percent(), machine: machineCPU.percent())
+        var run = DrainRun(timing: timing, peakRSSMiB: hub.peakRSSMiB(), hubCPU: shares.hub, nginxCPU: shares.nginx,
+                           harnessCPU: shares.harness, otherCPU: max(0, shares.machine - shares.hub - shares.nginx - shares.harness),
+                           watched: s.watch.isEmpty ? nil : counter.succeeded(s.watch))
         if let perf, let out = s.perfReport { perf.finish(report: out) }
         run.peakRSSMiB = hub.peakRSSMiB() ?? run.peakRSSMiB
         if !hub.child.isRunning { throw BenchError("the hub exited during the drain: \(hub.child.logTail())") }
@@ -52,6 +56,7 @@ struct DrainRun {
     }
 
     var cpuNote: String {
-        "CPU during the drain: hub \(Stats.percent(hubCPU)), nginx \(Stats.percent(nginxCPU)), harness (DB polling) \(Stats.percent(harnessCPU)) of one CPU"
+        "CPU during the drain: hub \(Stats.percent(hubCPU)), nginx \(Stats.percent(nginxCPU)), harness (DB polling) \(Stats.percent(harnessCPU)), "
+            + "other processes \(Stats.percent(otherCPU)) of one CPU"
     }
 }

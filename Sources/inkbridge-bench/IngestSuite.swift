@@ -22,7 +22,7 @@ enum IngestSuite {
         defer { hub.stop() }
         try hub.waitReady()
         let counter = try DeliveryCounter(path: store)
-        let hubCPU = CPUMeter([hub.pid]), nginxCPU = CPUMeter(sink.pids), selfCPU = CPUMeter([getpid()])
+        let hubCPU = CPUMeter([hub.pid]), nginxCPU = CPUMeter(sink.pids), selfCPU = CPUMeter([getpid()]), machineCPU = CPUMeter.machine()
         let plan = CurlLoad.Plan(url: hub.baseURL + "/v1/events",
                                  body: .perRequest { EventFactory.bytes(id: "ing-\($0)", size: 1536) },
                                  duration: ctx.scale.window,
@@ -31,7 +31,7 @@ enum IngestSuite {
         let perf = perfReport.map { _ in PerfRecorder(pid: hub.pid, dir: dir) }
         let r = try CurlLoad.run(plan)
         let delivered = counter.succeeded(tenant) ?? 0
-        let cpu = (hub: hubCPU.percent(), nginx: nginxCPU.percent(), harness: selfCPU.percent())
+        let cpu = (hub: hubCPU.percent(), nginx: nginxCPU.percent(), harness: selfCPU.percent(), machine: machineCPU.percent())
         let rss = hub.peakRSSMiB()
         if let perf, let perfReport {
             perf.finish(report: perfReport)
@@ -51,6 +51,7 @@ enum IngestSuite {
                         + (others.isEmpty ? "" : ", other answers \(others)") + ", \(r.failures) transport failures; "
                         + "\(delivered) delivered by the end of the window. Rows per event: 6 (event, delivery, registry at ingest; "
                         + "claim update, attempt row, completion update by the dispatcher). CPU: hub \(Stats.percent(cpu.hub)), "
-                        + "nginx \(Stats.percent(cpu.nginx)), harness load generator \(Stats.percent(cpu.harness)) of one CPU")
+                        + "nginx \(Stats.percent(cpu.nginx)), harness load generator \(Stats.percent(cpu.harness)), other processes "
+                        + "\(Stats.percent(max(0, cpu.machine - cpu.hub - cpu.nginx - cpu.harness))) of one CPU")
     }
 }

@@ -24,8 +24,9 @@ final class PerfRecorder {
     /// `perf report` of the hub, flat: by thread, then by library and symbol; to a text file.
     private static func writeReport(data: String, to path: String) {
         var text = ""
-        // `pid` sorts by thread: the SQLite writer's queue, the curl loop and the Swift pool show apart.
-        for sort in [["--sort", "pid"], ["--sort", "dso,symbol"]] {
+        // `pid` sorts by thread; with `dso`, the libraries each thread ran tell the SQLite writer's
+        // queue, the curl loop and the Swift pool apart (their thread names are truncated alike).
+        for sort in [["--sort", "pid"], ["--sort", "pid,dso", "--percent-limit", "1.5"], ["--sort", "dso,symbol"]] {
             text += runPerfReport(["report", "-i", data, "--stdio", "--no-children", "--percent-limit", "0.7", "-g", "none"] + sort)
         }
         // perf pads every line to the longest symbol; trailing blanks only make the file wide.

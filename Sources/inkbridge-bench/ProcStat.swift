@@ -19,6 +19,15 @@ enum ProcStat {
 
     static func isZombie(_ pid: Int32) -> Bool { statFields(pid)?.first == "Z" }
 
+    /// CPU seconds all CPUs spent busy since boot (everything but idle and iowait in /proc/stat).
+    static func machineBusySeconds() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return 0 }
+        let v = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard v.count >= 5 else { return 0 }
+        return (v.reduce(0, +) - v[3] - v[4]) / ticksPerSecond
+    }
+
     /// Direct children of `pid` (nginx's workers).
     static func children(of pid: Int32) -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
@@ -39,9 +48,10 @@ enum ProcStat {
     }
 }
 
-/// CPU seconds used by a set of processes over an interval, as a share of one CPU.
+/// CPU seconds used by a set of processes (or, with no pids, the whole machine) over an interval,
+/// as a share of one CPU.
 struct CPUMeter {
-    private let pids: [Int32]
+    private let pids: [Int32]?
     private let startCPU: [Double]
     private let startTime: Date
 
@@ -51,11 +61,26 @@ struct CPUMeter {
         startTime = Date()
     }
 
+    /// Every process on the machine: the harness's own processes subtracted from it give the
+    /// load of whatever else shares the machine (the noise behind a surprising figure).
+    static func machine() -> CPUMeter { CPUMeter(all: ()) }
+
+    private init(all: Void) {
+        pids = nil
+        startCPU = [ProcStat.machineBusySeconds()]
+        startTime = Date()
+    }
+
     /// Percent of one CPU since `init` (200% = both CPUs of a two-CPU machine).
     func percent() -> Double {
         let elapsed = Date().timeIntervalSince(startTime)
         guard elapsed > 0 else { return 0 }
-        let used = zip(pids, startCPU).map { ProcStat.cpuSeconds($0) - $1 }.reduce(0, +)
+        let used: Double
+        if let pids {
+            used = zip(pids, startCPU).map { ProcStat.cpuSeconds($0) - $1 }.reduce(0, +)
+        } else {
+            used = ProcStat.machineBusySeconds() - startCPU[0]
+        }
         return used / elapsed * 100
     }
 }
