@@ -34,5 +34,17 @@ test: deps
 	total=$$(echo "$$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); failed=$$(echo "$$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); \
 	echo "tests: $$((total - failed)) passed, $$failed failed"; exit $$rc
 
+# `make bench`: the hub against this machine's measured limits (bench/README.md). Not part of `make test`.
+# BENCH_FLAGS=--quick for a smoke run, BENCH_FLAGS="--only drain" for one suite.
+BENCH_FLAGS ?=
+bench: deps
+	@[ -x /usr/sbin/nginx ] || [ -x /usr/bin/nginx ] || { \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "make: installing nginx (the benchmark's sink; run by the harness itself, never as a service)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null || exit 1; \
+	  else echo "make: nginx is missing: sudo apt-get install -y nginx"; exit 1; fi; }
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+	.build/release/inkbridge-bench $(BENCH_FLAGS)
+
 clean:
 	rm -rf .build

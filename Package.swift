@@ -46,6 +46,10 @@ let package = Package(
                           dependencies: ["InkBridgeCore", "InkBridgeServer", "InkBridgeSandbox",
                                          "Webhook", "CRMSync", "TicketingLink", "StorageArchive"],
                           swiftSettings: swiftSettings),
+        // `make bench`: the hub against this machine's measured limits. Touches C directly (a benchmark may).
+        .executableTarget(name: "inkbridge-bench",
+                          dependencies: ["InkBridgeCore", "MicroHTTP", "CCurl", "CSQLite", "Webhook"],
+                          swiftSettings: swiftSettings),
 
         // Archives one document with storage.s3 and prints its peak RSS: the
         // StorageArchive tests run it to bound memory in a process of its own.
