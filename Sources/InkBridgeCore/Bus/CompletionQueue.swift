@@ -1,20 +1,21 @@
+import Foundation
 import Synchronization
 
-/// Batches the dispatcher's attempt records: completions that arrive while a
-/// batch is being committed wait and go together in the next one, so one
-/// store write (and one fsync, shared with concurrent ingests) records many
-/// attempts. Each caller resumes only after the commit holding its record.
+/// Batches the dispatcher's attempt records: completions queue up while a
+/// batch is being committed and go together in the next one, so one store
+/// write records many attempts. The dispatcher does not wait for the commit
+/// to free a delivery's slot; `onCommitted` tells it when the lanes of a batch
+/// may have a new head to claim.
 final class CompletionQueue: Sendable {
-    private struct Waiting {
-        let completion: DeliveryCompletion
-        let continuation: CheckedContinuation<Result<DeliveryState, StoreError>, Never>
-    }
+    typealias Committed = @Sendable (_ connectors: Set<ConnectorKey>, _ seconds: Double) -> Void
 
     private let store: any EventStore
     private let clock: any HubClock
     private let maxBatch: Int
-    /// Completions not yet handed to the store, and whether a flush loop runs.
-    private let state = Mutex<(waiting: [Waiting], flushing: Bool)>(([], false))
+    /// Set once by the owner right after it is built (it needs the owner itself).
+    private let onCommitted = Mutex<Committed?>(nil)
+    /// Completions not yet written, whether a flush loop runs, and who waits for the queue to empty.
+    private let state = Mutex<(waiting: [(DeliveryCompletion, ConnectorKey)], flushing: Bool, drained: [CheckedContinuation<Void, Never>])>(([], false, []))
 
     init(store: any EventStore, clock: any HubClock, maxBatch: Int = 1000) {
         self.store = store
@@ -22,36 +23,62 @@ final class CompletionQueue: Sendable {
         self.maxBatch = maxBatch
     }
 
-    /// Records one completion; answers the delivery's resulting state once committed.
-    func record(_ completion: DeliveryCompletion) async -> Result<DeliveryState, StoreError> {
+    func setOnCommitted(_ handler: @escaping Committed) { onCommitted.withLock { $0 = handler } }
+
+    func enqueue(_ completion: DeliveryCompletion, connector: ConnectorKey) {
+        let startFlush = state.withLock { s -> Bool in
+            s.waiting.append((completion, connector))
+            if s.flushing { return false }
+            s.flushing = true
+            return true
+        }
+        if startFlush { Task { await self.flush() } }
+    }
+
+    /// Returns once every completion enqueued so far has been written (or given up on).
+    func drained() async {
         await withCheckedContinuation { cont in
-            let startFlush = state.withLock { s -> Bool in
-                s.waiting.append(Waiting(completion: completion, continuation: cont))
-                if s.flushing { return false }
-                s.flushing = true
-                return true
+            let done = state.withLock { s -> Bool in
+                if s.waiting.isEmpty && !s.flushing { return true }
+                s.drained.append(cont)
+                return false
             }
-            if startFlush { Task { await self.flush() } }
+            if done { cont.resume() }
         }
     }
 
     private func flush() async {
         while true {
-            let batch: [Waiting] = state.withLock { s in
-                if s.waiting.isEmpty {
-                    s.flushing = false
-                    return []
-                }
+            let batch: [(DeliveryCompletion, ConnectorKey)] = state.withLock { s in
                 let take = Array(s.waiting.prefix(maxBatch))
                 s.waiting.removeFirst(take.count)
                 return take
             }
-            if batch.isEmpty { return }
-            do {
-                let states = try await store.complete(batch.map(\.completion), now: clock.now())
-                for (w, st) in zip(batch, states) { w.continuation.resume(returning: .success(st)) }
-            } catch {
-                for w in batch { w.continuation.resume(returning: .failure(error)) }
+            if batch.isEmpty {
+                let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>]? in
+                    // Re-check under the lock: a completion may have arrived since.
+                    guard s.waiting.isEmpty else { return nil }
+                    s.flushing = false
+                    defer { s.drained.removeAll() }
+                    return s.drained
+                }
+                guard let waiters else { continue }
+                for w in waiters { w.resume() }
+                return
+            }
+            let started = ContinuousClock.now
+            // A failed write is tried again a few times; if the store stays down the deliveries
+            // remain in flight in it, and a restart retries them (at least once).
+            for _ in 0..<5 {
+                do {
+                    _ = try await store.complete(batch.map(\.0), now: clock.now())
+                    let elapsed = ContinuousClock.now - started
+                    let handler = onCommitted.withLock { $0 }
+                    handler?(Set(batch.map(\.1)), Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                    break
+                } catch {
+                    if error.kind == .closed { break }
+                }
             }
         }
     }

@@ -46,6 +46,13 @@ public final class Dispatcher: Sendable {
         self.configuration = configuration
         self.metrics = metrics
         self.completions = CompletionQueue(store: store, clock: clock)
+        completions.setOnCommitted { [weak self] keys, seconds in self?.committed(keys, seconds: seconds) }
+    }
+
+    /// Attempt records of these connectors are in the store: a lane may have a new head to claim.
+    private func committed(_ keys: Set<ConnectorKey>, seconds: Double) {
+        metrics.storeCommit.observe(seconds, ["complete"])
+        notify(keys)
     }
 
     /// Installs the connectors of a (re)loaded configuration. Connectors that
@@ -136,6 +143,8 @@ public final class Dispatcher: Sendable {
         while state.withLock({ $0.inFlight }) > 0 && clock.now() < deadline {
             await idle.wait(timeout: min(0.1, deadline.timeIntervalSince(clock.now())))
         }
+        // Every attempt that finished is recorded before the store closes.
+        await completions.drained()
     }
 
     /// One round-robin pass over tenants and their connectors; answers how many deliveries started.
@@ -155,7 +164,9 @@ public final class Dispatcher: Sendable {
                 for key in s.connectorsByTenant[tenant] ?? [] {
                     guard var rt = s.runtimes[key], rt.wantsClaim(now: now) else { continue }
                     let free = min(rt.capacity(now: now), globalFree, tenantFree)
-                    if free > 0 {
+                    // Claim in batches: while deliveries are in flight, wait for a few free slots
+                    // (their completions wake this loop) instead of one store round trip per slot.
+                    if free > 0 && (free >= rt.claimBatch || rt.inFlight == 0) {
                         rt.dirty = false
                         plan.append((key, free))
                         globalFree -= free
@@ -175,7 +186,8 @@ public final class Dispatcher: Sendable {
             var nextDue: Date?
             do {
                 claimed = try await store.claimDue(key, now: now, limit: limit)
-                if claimed.count < limit {
+                // Nothing due now: learn when something will be (a completion re-checks otherwise).
+                if claimed.isEmpty {
                     let poll = now.addingTimeInterval(configuration.pollInterval)
                     nextDue = min(try await store.nextDue(key) ?? poll, poll)
                 }
@@ -223,7 +235,7 @@ public final class Dispatcher: Sendable {
         await finish(claimed, key: installed.key, machine: machine, outcome: outcome, startedAt: startedAt)
     }
 
-    /// Records the attempt (or, with no outcome, returns the delivery to the queue) and frees its slot.
+    /// Queues the attempt record (or, with no outcome, hands the delivery back as due) and frees its slot.
     private func finish(_ claimed: ClaimedDelivery, key: ConnectorKey, machine: DeliveryStateMachine?, outcome: DeliveryOutcome?,
                         startedAt: Date) async {
         let now = clock.now()
@@ -233,15 +245,9 @@ public final class Dispatcher: Sendable {
                                        random: Double.random(in: 0..<1)) ?? .retry(at: now)
         let record = AttemptRecord(number: attempt, startedAt: startedAt, durationMs: now.timeIntervalSince(startedAt) * 1000,
                                    httpStatus: result.httpStatus, error: result.error, responseExcerpt: result.responseExcerpt)
-        let completion = DeliveryCompletion(rowID: claimed.rowID, attempt: record, transition: transition, lane: claimed.lane)
-        for _ in 0..<5 {
-            // On failure the delivery stays in flight in the store; after a restart it is retried.
-            let commitStarted = ContinuousClock.now
-            let recorded = await completions.record(completion)
-            if case .failure(let error) = recorded, error.kind != .closed { continue }
-            if case .success = recorded { metrics.storeCommit.observe((ContinuousClock.now - commitStarted).seconds, ["complete"]) }
-            break
-        }
+        // The slot is free once the external system answered; the record is written in the next batch.
+        completions.enqueue(DeliveryCompletion(rowID: claimed.rowID, attempt: record, transition: transition, lane: claimed.lane),
+                            connector: key)
         state.withLock { s in
             s.inFlight -= 1
             guard var rt = s.runtimes[key] else { return }
@@ -272,9 +278,14 @@ public final class Dispatcher: Sendable {
 }
 
 extension ConnectorRuntime {
+    /// The fewest free slots worth a claim while deliveries are in flight.
+    var claimBatch: Int { max(1, min(16, installed.options.concurrency / 4)) }
+
     /// When this connector could next start a delivery; nil when only a completion can change that.
     func wakeTime(now: Date) -> Date? {
         guard installed.options.enabled, !paused, inFlight < installed.options.concurrency else { return nil }
+        // Waiting for enough free slots to claim a batch: a completion wakes the loop.
+        if inFlight > 0 && installed.options.concurrency - inFlight < claimBatch { return nil }
         var earliest: Date? = dirty ? now : nextDue
         if earliest == nil { return nil }
         if let until = breaker.openUntil, breaker.allowance(now: now) == 0 {

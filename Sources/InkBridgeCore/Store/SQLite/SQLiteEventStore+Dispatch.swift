@@ -102,7 +102,12 @@ extension SQLiteEventStore {
                     WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence <= ? AND state IN (0, 3, 7)
                     """).bind(.double(now.unix), .text(tenant), .text(connector), .text(contract), .int(sequence)).run()
             }
-            try promoteHead(db, tenant: tenant, connector: connector, contract: contract)
+            // This delivery was the lane's head, so the lane has none now: the lowest active one becomes it.
+            try db.statement("""
+                UPDATE deliveries SET head = 1 WHERE rid = (
+                    SELECT rid FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND state IN \(activeStates)
+                    ORDER BY sequence, rid LIMIT 1)
+                """).bind(.text(tenant), .text(connector), .text(contract)).run()
         }
         return state
     }
