@@ -1,4 +1,5 @@
 import Foundation
+import InkBridgeSandbox
 import XCTest
 @testable import MicroHTTP
 

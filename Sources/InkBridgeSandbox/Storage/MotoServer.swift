@@ -51,16 +51,14 @@ public final class MotoServer {
         self.port = port
         self.process = process
         self.logPath = log
-        let deadline = Date().addingTimeInterval(readyWithin)
-        while !Self.accepts(port: port) {
-            guard process.isRunning else {
-                throw MotoServerError("moto_server exited with status \(process.terminationStatus); log: \(log)")
-            }
-            guard Date() < deadline else {
-                stop()
-                throw MotoServerError("moto_server did not accept connections on port \(port) within \(Int(readyWithin)) s; log: \(log)")
-            }
-            usleep(50_000)  // polling a port: there is no event to wait on
+        // Polling the port: there is no event to wait on.
+        let accepting = waitUntil(timeout: readyWithin) { Self.accepts(port: port) || !process.isRunning }
+        guard process.isRunning else {
+            throw MotoServerError("moto_server exited with status \(process.terminationStatus); log: \(log)")
+        }
+        guard accepting else {
+            stop()
+            throw MotoServerError("moto_server did not accept connections on port \(port) within \(Int(readyWithin)) s; log: \(log)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import InkBridgeSandbox
 import MicroHTTP
 import Synchronization
 
@@ -42,58 +43,6 @@ final class RequestLog: Sendable {
     func append(_ request: HTTPServerRequest) { entries.withLock { $0.append(request) } }
     var all: [HTTPServerRequest] { entries.withLock { $0 } }
     var count: Int { entries.withLock { $0.count } }
-}
-
-/// A door that server handlers wait at until the test opens it, so a
-/// "slow server" is slow for exactly as long as the test needs.
-final class Gate: Sendable {
-    private struct State {
-        var open = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
-    }
-    /// The open flag and the handlers waiting for it.
-    private let state = Mutex(State())
-
-    func wait() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { s -> Bool in
-                if s.open { return true }
-                s.waiters.append(continuation)
-                return false
-            }
-            if now { continuation.resume() }
-        }
-    }
-
-    func open() {
-        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-            s.open = true
-            defer { s.waiters = [] }
-            return s.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-}
-
-/// Waits until `condition` holds or `timeout` seconds pass; true if it held.
-func eventually(timeout: Double = 10, _ condition: @Sendable () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
-    while !condition() {
-        if ContinuousClock.now > deadline { return false }
-        try? await Task.sleep(for: .milliseconds(2))
-    }
-    return true
-}
-
-/// Deterministic bytes covering every value, different per seed.
-func patternBytes(_ count: Int, seed: UInt32 = 2_463_534_242) -> [UInt8] {
-    var state = seed | 1
-    return (0..<count).map { _ in
-        state ^= state << 13
-        state ^= state >> 17
-        state ^= state << 5
-        return UInt8(truncatingIfNeeded: state)
-    }
 }
 
 /// A local TCP port nothing listens on: bound by us, then closed.

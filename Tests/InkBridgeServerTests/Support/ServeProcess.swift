@@ -43,11 +43,10 @@ final class ServeProcess: Sendable {
         try process.run()
         self.process = process
         // Wait (bounded) for the line that names the port.
-        let deadline = Date().addingTimeInterval(startTimeout)
         var port: UInt16?
-        while port == nil && Date() < deadline && process.isRunning {
+        _ = waitUntil(timeout: startTimeout) {
             port = Self.port(in: log.value)
-            if port == nil { usleep(10_000) }
+            return port != nil || !process.isRunning
         }
         guard let port else {
             if process.isRunning { process.terminate() }
@@ -75,9 +74,7 @@ final class ServeProcess: Sendable {
 
     /// The exit status once the process ended, nil if it still runs after `timeout` seconds.
     func waitForExit(timeout: Double) -> (status: Int32, signalled: Bool)? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { return nil }
+        guard waitUntil(timeout: timeout, { !process.isRunning }) else { return nil }
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
     }
 

@@ -21,13 +21,3 @@ enum TestEvents {
 
     static func batch(_ events: [String]) -> String { "[" + events.joined(separator: ",") + "]" }
 }
-
-/// Re-checks `condition` until it holds or `timeout` seconds pass (a deadline, not a sleep to synchronise).
-func eventually(timeout: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(nanoseconds: 20_000_000)
-    }
-    return try await condition()
-}

@@ -36,7 +36,7 @@ final class S3CrashTests: XCTestCase {
         let client = moto.client(bucket: MotoFixture.plainBucket)
         let first = try startServe(dir: dir, config: configPath, env: env)
         // Kill once a multipart upload of the object is under way.
-        let uploading = await poll(timeout: 60) {
+        let uploading = await eventually(timeout: 60) {
             var list = S3Client.Call(method: "GET", key: nil)
             list.query = [("uploads", "")]
             return (try? await client.send(list))?.bodyText.contains("<UploadId>") == true
@@ -53,7 +53,7 @@ final class S3CrashTests: XCTestCase {
         }
 
         let second = try startServe(dir: dir, config: configPath, env: env)
-        let archived = await poll(timeout: 90) { (try? await client.send(S3Client.Call(method: "HEAD", key: key)))?.status == 200 }
+        let archived = await eventually(timeout: 90) { (try? await client.send(S3Client.Call(method: "HEAD", key: key)))?.status == 200 }
         kill(second.processIdentifier, SIGTERM)
         second.waitUntilExit()
         XCTAssertTrue(archived, "the restarted hub finishes the archive")
@@ -68,16 +68,6 @@ final class S3CrashTests: XCTestCase {
         XCTAssertEqual(object.body.count, bytes.count)
         XCTAssertEqual(Digest.sha256Hex(object.body), Digest.sha256Hex(bytes), "the archived object is exactly the signed document")
         XCTAssertEqual(object.header("x-amz-meta-sha256"), Digest.sha256Hex(bytes))
-    }
-
-    /// Polls `condition` until it holds or the deadline passes (a condition wait, not a sleep).
-    func poll(timeout: Double, _ condition: () async -> Bool) async -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if await condition() { return true }
-            await Task.yield()
-        }
-        return false
     }
 
     func startServe(dir: String, config: String, env: [String: String]) throws -> Process {
