@@ -45,24 +45,6 @@ final class RequestLog: Sendable {
     var count: Int { entries.withLock { $0.count } }
 }
 
-/// A local TCP port nothing listens on: bound by us, then closed.
-func closedPort() -> UInt16 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    precondition(fd >= 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-            bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-        }
-    }
-    precondition(bound)
-    return UInt16(bigEndian: address.sin_port)
-}
-
 /// A fresh path in the temporary directory, removed by the caller.
 func temporaryPath(_ name: String) -> String {
     NSTemporaryDirectory() + "inkbridge-curl-\(UUID().uuidString)-\(name)"
