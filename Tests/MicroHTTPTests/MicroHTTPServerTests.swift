@@ -1,22 +1,13 @@
 import Foundation
 import InkBridgeSandbox
-import Synchronization
 import XCTest
 @testable import MicroHTTP
 
-/// Keeps what reached a handler, for the test to assert on.
-final class RequestLog: Sendable {
-    /// Protects the requests seen, in arrival order.
-    private let seen = Mutex<[HTTPServerRequest]>([])
-    func add(_ request: HTTPServerRequest) { seen.withLock { $0.append(request) } }
-    var all: [HTTPServerRequest] { seen.withLock { $0 } }
-}
-
 final class MicroHTTPServerTests: XCTestCase {
     /// An echo server: answers 200 with the request body and what it saw in headers.
-    private func echoServer(limits: HTTPServerLimits = HTTPServerLimits(), log: RequestLog) throws -> MicroHTTPServer {
+    private func echoServer(limits: HTTPServerLimits = HTTPServerLimits(), log: CapturedRequestLog) throws -> MicroHTTPServer {
         try MicroHTTPServer(limits: limits) { request in
-            log.add(request)
+            log.append(request)
             return HTTPServerResponse(status: 200, headers: [("X-Method", request.method), ("X-Path", request.path),
                                                              ("X-Body-Length", String(request.body.count))],
                                       body: request.body)
@@ -24,7 +15,7 @@ final class MicroHTTPServerTests: XCTestCase {
     }
 
     func testGetWithQueryAndHeadersReachesTheHandler() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         let server = try echoServer(log: log)
         defer { server.stop() }
         XCTAssertNotEqual(server.port, 0, "port 0 must be read back as the bound port")
@@ -60,7 +51,7 @@ final class MicroHTTPServerTests: XCTestCase {
     }
 
     func testPostBodiesArriveByteIdenticalUpToThreeMiB() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         var limits = HTTPServerLimits()
         limits.maxBodyBytes = 4 << 20
         let server = try echoServer(limits: limits, log: log)
@@ -84,7 +75,7 @@ final class MicroHTTPServerTests: XCTestCase {
     }
 
     func testChunkedBodyWithinTheLimitIsAssembled() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         let server = try echoServer(log: log)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
@@ -95,7 +86,7 @@ final class MicroHTTPServerTests: XCTestCase {
     }
 
     func testKeepAliveServesManyRequestsOnOneConnection() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         let server = try echoServer(log: log)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)

@@ -25,9 +25,9 @@ public final class JiraEmulator: Sendable {
     }
 
     public let configuration: Configuration
-    public let requests = TicketingRequestLog()
+    public let requests = CapturedRequestLog()
     private let core: TicketingEmulatorCore
-    private let state = TicketingLocked(JiraEmulatorState())
+    private let state = Locked(JiraEmulatorState())
     private let server: MicroHTTPServer
 
     public init(_ configuration: Configuration = Configuration()) throws {

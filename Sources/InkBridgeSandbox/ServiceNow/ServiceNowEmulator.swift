@@ -27,15 +27,15 @@ public final class ServiceNowEmulator: Sendable {
     }
 
     public let configuration: Configuration
-    public let requests = TicketingRequestLog()
+    public let requests = CapturedRequestLog()
     private let core: TicketingEmulatorCore
-    private let state: TicketingLocked<ServiceNowEmulatorState>
+    private let state: Locked<ServiceNowEmulatorState>
     private let server: MicroHTTPServer
 
     public init(_ configuration: Configuration = Configuration()) throws {
         var initial = ServiceNowEmulatorState()
         for t in configuration.tables { initial.tables[t] = [] }
-        let state = TicketingLocked(initial)
+        let state = Locked(initial)
         let core = TicketingEmulatorCore(log: requests)
         let router = ServiceNowEmulatorRouter(core: core, state: state, configuration: configuration)
         self.configuration = configuration

@@ -4,16 +4,15 @@ import MicroHTTP
 
 /// The parts every ticketing emulator shares: logging, queued faults, decoding.
 struct TicketingEmulatorCore: Sendable {
-    let log: TicketingRequestLog
-    let faults = TicketingLocked<[TicketingFault]>([])
+    let log: CapturedRequestLog
+    let faults = Locked<[TicketingFault]>([])
 
     /// Records the request and answers a queued fault when one applies to it.
-    func intercept(_ request: HTTPServerRequest) -> (TicketingRecordedRequest, HTTPServerResponse?) {
-        let recorded = TicketingRecordedRequest(method: request.method, path: Self.decode(request.path), query: request.query,
-                                                headers: request.headers, body: request.body)
-        log.append(recorded)
+    func intercept(_ request: HTTPServerRequest) -> (CapturedRequest, HTTPServerResponse?) {
+        let recorded = log.append(request)
+        let path = recorded.decodedPath
         let fault = faults.withLock { queue -> TicketingFault? in
-            guard let i = queue.firstIndex(where: { $0.pathPrefix.map { recorded.path.hasPrefix($0) } ?? true }) else { return nil }
+            guard let i = queue.firstIndex(where: { $0.pathPrefix.map { path.hasPrefix($0) } ?? true }) else { return nil }
             return queue.remove(at: i)
         }
         return (recorded, fault.map { HTTPServerResponse(status: $0.status, headers: $0.headers, body: $0.body) })
@@ -23,23 +22,21 @@ struct TicketingEmulatorCore: Sendable {
         faults.withLock { $0 += Array(repeating: fault, count: count) }
     }
 
-    static func decode(_ path: String) -> String { path.removingPercentEncoding ?? path }
-
     /// `Basic base64(user:password)` → (user, password).
-    static func basicCredentials(_ request: TicketingRecordedRequest) -> (user: String, password: String)? {
+    static func basicCredentials(_ request: CapturedRequest) -> (user: String, password: String)? {
         guard let header = request.header("Authorization"), header.hasPrefix("Basic "),
               let data = Data(base64Encoded: String(header.dropFirst(6))),
               let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }
 
-    static func bearer(_ request: TicketingRecordedRequest) -> String? {
+    static func bearer(_ request: CapturedRequest) -> String? {
         guard let header = request.header("Authorization"), header.hasPrefix("Bearer ") else { return nil }
         return String(header.dropFirst(7))
     }
 
     /// The origin a client used to reach the emulator, for absolute URLs in answers (`links.next`).
-    static func origin(_ request: TicketingRecordedRequest) -> String {
+    static func origin(_ request: CapturedRequest) -> String {
         "http://" + (request.header("Host") ?? "127.0.0.1")
     }
 

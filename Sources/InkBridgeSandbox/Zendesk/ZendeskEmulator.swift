@@ -29,9 +29,9 @@ public final class ZendeskEmulator: Sendable {
     }
 
     public let configuration: Configuration
-    public let requests = TicketingRequestLog()
+    public let requests = CapturedRequestLog()
     private let core: TicketingEmulatorCore
-    private let state = TicketingLocked(ZendeskEmulatorState())
+    private let state = Locked(ZendeskEmulatorState())
     private let server: MicroHTTPServer
 
     public init(_ configuration: Configuration = Configuration()) throws {

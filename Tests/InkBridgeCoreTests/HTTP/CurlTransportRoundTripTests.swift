@@ -23,7 +23,7 @@ final class CurlTransportRoundTripTests: XCTestCase {
         HTTPRequest(method: method, url: server.baseURL + path, headers: headers, body: body, allowPrivate: true)
     }
 
-    private func names(_ request: HTTPServerRequest) -> [String] {
+    private func names(_ request: CapturedRequest) -> [String] {
         request.headers.map { $0.name.lowercased() }
     }
 

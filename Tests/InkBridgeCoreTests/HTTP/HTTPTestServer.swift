@@ -1,30 +1,8 @@
 import Foundation
 import InkBridgeSandbox
 import MicroHTTP
-import Synchronization
 
-/// A real local HTTP server (MicroHTTPServer on 127.0.0.1, port chosen by
-/// the OS) that records every request when its handler starts.
-final class RecordingServer: Sendable {
-    private let server: MicroHTTPServer
-    private let log: RequestLog
-
-    init(_ respond: @escaping @Sendable (HTTPServerRequest) async -> HTTPServerResponse) throws {
-        let log = RequestLog()
-        self.log = log
-        server = try MicroHTTPServer { request in
-            log.append(request)
-            return await respond(request)
-        }
-    }
-
-    var port: UInt16 { server.port }
-    var baseURL: String { "http://127.0.0.1:\(server.port)" }
-    var requests: [HTTPServerRequest] { log.all }
-    var requestCount: Int { log.count }
-
-    func stop() { server.stop() }
-
+extension RecordingServer {
     /// Answers 200 with the request's body and a few fixed headers.
     static func echo() throws -> RecordingServer {
         try RecordingServer { request in
@@ -33,16 +11,6 @@ final class RecordingServer: Sendable {
                                body: request.body)
         }
     }
-}
-
-/// The requests a server saw, in arrival order.
-final class RequestLog: Sendable {
-    /// Appended by handler tasks, read by the test.
-    private let entries = Mutex<[HTTPServerRequest]>([])
-
-    func append(_ request: HTTPServerRequest) { entries.withLock { $0.append(request) } }
-    var all: [HTTPServerRequest] { entries.withLock { $0 } }
-    var count: Int { entries.withLock { $0.count } }
 }
 
 /// A fresh path in the temporary directory, removed by the caller.
