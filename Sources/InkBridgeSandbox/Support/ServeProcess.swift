@@ -1,14 +1,20 @@
 import Foundation
-import InkBridgeSandbox
-import Synchronization
 
-/// The real `inkbridge serve` binary, on a loopback port the OS chose
-/// (`--listen 127.0.0.1:0`; the port is read from its start-up line).
-final class ServeProcess: Sendable {
-    enum Failure: Error, CustomStringConvertible {
+/// The real `inkbridge serve` binary of this build, for end-to-end and crash tests: on a
+/// loopback port the OS chose (`--listen 127.0.0.1:0`; the port is read from its start-up
+/// line), its standard error kept for assertions. Killed with SIGKILL if still running
+/// when released.
+///
+/// ```swift
+/// let serve = try ServeProcess(config: dir + "/connectors.json", store: dir + "/hub.db", environment: env)
+/// serve.signal(SIGTERM)
+/// XCTAssertEqual(serve.waitForExit(timeout: 30)?.status, 0, serve.stderr)
+/// ```
+public final class ServeProcess: Sendable {
+    public enum Failure: Error, CustomStringConvertible {
         case binaryMissing(String)
         case didNotStart(String)
-        var description: String {
+        public var description: String {
             switch self {
             case .binaryMissing(let p): return "no inkbridge binary at \(p): run `swift build --build-tests` first"
             case .didNotStart(let log): return "inkbridge serve did not start:\n\(log)"
@@ -16,15 +22,19 @@ final class ServeProcess: Sendable {
         }
     }
 
-    let process: Process
-    let port: UInt16
+    public let process: Process
+    public let port: UInt16
     /// Everything written to standard error so far.
     private let log = Locked("")
 
-    var pid: Int32 { process.processIdentifier }
-    var stderr: String { log.value }
+    public var pid: Int32 { process.processIdentifier }
+    public var stderr: String { log.value }
 
-    init(config: String, store: String, environment: [String: String], startTimeout: Double = 30) throws {
+    /// Starts `inkbridge serve` and waits (up to `startTimeout` seconds) until it listens.
+    /// - Parameters:
+    ///   - store: the SQLite file (`--store sqlite:<store>`).
+    ///   - environment: added to this process's environment (secrets, operator token).
+    public init(config: String, store: String, environment: [String: String] = [:], startTimeout: Double = 30) throws {
         let binary = SandboxPaths.inkbridgeBinary()
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw Failure.binaryMissing(binary) }
         let process = Process()
@@ -38,7 +48,7 @@ final class ServeProcess: Sendable {
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty { handle.readabilityHandler = nil; return }
-            log.update { $0 += String(decoding: data, as: UTF8.self) }
+            log.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
         self.process = process
@@ -55,25 +65,15 @@ final class ServeProcess: Sendable {
         self.port = port
     }
 
-    /// A temporary directory with the two-tenant connectors.json of `APITestHub` (webhooks to a closed port).
-    static func makeDirectory() throws -> (directory: String, config: String) {
-        let dir = SandboxPaths.temporaryDirectory(prefix: "inkbridge-e2e")
-        try APITestHub.signingSecret.write(toFile: dir + "/signing_secret", atomically: true, encoding: .utf8)
-        let config = dir + "/connectors.json"
-        try APITestHub.config(directory: dir, webhookURL: APITestHub.closedURL, retry: [60])
-            .write(toFile: config, atomically: true, encoding: .utf8)
-        return (dir, config)
-    }
-
     static func port(in log: String) -> UInt16? {
         guard let range = log.range(of: "listening on http://127.0.0.1:") else { return nil }
         return UInt16(log[range.upperBound...].prefix { $0.isNumber })
     }
 
-    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+    public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
     /// The exit status once the process ended, nil if it still runs after `timeout` seconds.
-    func waitForExit(timeout: Double) -> (status: Int32, signalled: Bool)? {
+    public func waitForExit(timeout: Double) -> (status: Int32, signalled: Bool)? {
         guard waitUntil(timeout: timeout, { !process.isRunning }) else { return nil }
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
     }
@@ -81,13 +81,4 @@ final class ServeProcess: Sendable {
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
-}
-
-/// A value shared between threads behind a lock (a class, so closures can hold it).
-final class Locked<Value: Sendable>: Sendable {
-    private let storage: Mutex<Value>
-    init(_ value: Value) { storage = Mutex(value) }
-    var value: Value { storage.withLock { $0 } }
-    @discardableResult
-    func update<R: Sendable>(_ body: (inout Value) -> R) -> R { storage.withLock { body(&$0) } }
 }
