@@ -1,15 +1,8 @@
 import Foundation
+import InkBridgeSandbox
 
-/// Event bodies for the API tests (SPEC section 2).
-enum TestEvents {
-    static func json(id: String, contract: String = "ctr_1", sequence: Int64 = 1, status: String = "signed",
-                     customer: String = "cust_1", extra: String = "") -> String {
-        """
-        {"id":"\(id)","type":"contract.status_changed","occurred_at":"2026-11-21T10:15:00Z",\
-        "contract":{"id":"\(contract)","sequence":\(sequence),"status":"\(status)","customer":{"id":"\(customer)"}\(extra)}}
-        """
-    }
-
+/// Event bodies the API tests need beyond the shared minimal ones (SPEC section 2).
+extension TestEvents {
     /// An executed contract with an SLA, expiring on `expiry`.
     static func executed(id: String, contract: String, sequence: Int64 = 1, customer: String, tier: String = "gold",
                          status: String = "executed", expiry: String = "2999-12-31") -> String {
@@ -18,6 +11,4 @@ enum TestEvents {
             "targets":[{"severity":"P1","first_response_minutes":60,"resolution_minutes":240}]}
             """)
     }
-
-    static func batch(_ events: [String]) -> String { "[" + events.joined(separator: ",") + "]" }
 }
