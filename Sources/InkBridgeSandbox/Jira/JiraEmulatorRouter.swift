@@ -17,16 +17,13 @@ struct JiraEmulatorState: Sendable {
 
 /// Answers Jira Cloud platform and Service Management requests (wire-formats 4).
 struct JiraEmulatorRouter: Sendable {
-    let core: TicketingEmulatorCore
     let state: Locked<JiraEmulatorState>
     let configuration: JiraEmulator.Configuration
 
     /// Jira caps an entity property's value at 32768 characters.
     static let maxPropertyLength = 32768
 
-    func handle(_ raw: HTTPServerRequest) async -> HTTPServerResponse {
-        let (request, fault) = core.intercept(raw)
-        if let fault { return fault }
+    func handle(_ request: CapturedRequest) async -> HTTPServerResponse {
         guard let basic = TicketingEmulatorCore.basicCredentials(request),
               basic.user == configuration.email, basic.password == configuration.apiToken else {
             return .text(401, "Client must be authenticated to access this resource.")

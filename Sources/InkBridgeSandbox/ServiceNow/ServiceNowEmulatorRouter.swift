@@ -4,13 +4,10 @@ import MicroHTTP
 
 /// Answers ServiceNow Table API and OAuth token requests (wire-formats 5).
 struct ServiceNowEmulatorRouter: Sendable {
-    let core: TicketingEmulatorCore
     let state: Locked<ServiceNowEmulatorState>
     let configuration: ServiceNowEmulator.Configuration
 
-    func handle(_ raw: HTTPServerRequest) async -> HTTPServerResponse {
-        let (request, fault) = core.intercept(raw)
-        if let fault { return fault }
+    func handle(_ request: CapturedRequest) async -> HTTPServerResponse {
         if request.decodedPath == "/oauth_token.do" {
             return request.method == "POST" ? token(request) : Self.failure(405, "Method not allowed", nil)
         }

@@ -2,24 +2,46 @@ import Foundation
 import InkBridgeCore
 import MicroHTTP
 
-/// The parts every ticketing emulator shares: logging, queued faults, decoding.
-struct TicketingEmulatorCore: Sendable {
+/// What every ticketing emulator shares: the server on 127.0.0.1 (port chosen by the OS),
+/// the request log, the queue of faults; and helpers for the vendors' wire formats. Each
+/// request is logged, then answered by a queued fault that applies to it or by the
+/// emulator's router, which so only routes.
+final class TicketingEmulatorCore: Sendable {
     let log: CapturedRequestLog
-    let faults = Locked<[TicketingFault]>([])
+    private let faults: Locked<[TicketingFault]>
+    private let server: MicroHTTPServer
 
-    /// Records the request and answers a queued fault when one applies to it.
-    func intercept(_ request: HTTPServerRequest) -> (CapturedRequest, HTTPServerResponse?) {
-        let recorded = log.append(request)
-        let path = recorded.decodedPath
-        let fault = faults.withLock { queue -> TicketingFault? in
-            guard let i = queue.firstIndex(where: { $0.pathPrefix.map { path.hasPrefix($0) } ?? true }) else { return nil }
-            return queue.remove(at: i)
+    init(route: @escaping @Sendable (CapturedRequest) async -> HTTPServerResponse) throws {
+        let log = CapturedRequestLog()
+        let faults = Locked<[TicketingFault]>([])
+        self.log = log
+        self.faults = faults
+        server = try MicroHTTPServer(host: "127.0.0.1", port: 0) { request in
+            let recorded = log.append(request)
+            if let fault = Self.takeFault(from: faults, for: recorded.decodedPath) {
+                return HTTPServerResponse(status: fault.status, headers: fault.headers, body: fault.body)
+            }
+            return await route(recorded)
         }
-        return (recorded, fault.map { HTTPServerResponse(status: $0.status, headers: $0.headers, body: $0.body) })
     }
+
+    deinit { server.stop() }
+
+    /// `http://127.0.0.1:PORT`: the connector's base URL.
+    var baseURL: String { "http://127.0.0.1:\(server.port)" }
+
+    func stop() { server.stop() }
 
     func enqueue(_ fault: TicketingFault, count: Int) {
         faults.withLock { $0 += Array(repeating: fault, count: count) }
+    }
+
+    /// Removes and answers the first queued fault for `path` (decoded), if any.
+    private static func takeFault(from faults: Locked<[TicketingFault]>, for path: String) -> TicketingFault? {
+        faults.withLock { queue -> TicketingFault? in
+            guard let i = queue.firstIndex(where: { $0.pathPrefix.map { path.hasPrefix($0) } ?? true }) else { return nil }
+            return queue.remove(at: i)
+        }
     }
 
     /// `Basic base64(user:password)` → (user, password).

@@ -10,13 +10,10 @@ struct ZendeskEmulatorState: Sendable {
 
 /// Answers Zendesk Support API requests (wire-formats 3) from the emulator's state.
 struct ZendeskEmulatorRouter: Sendable {
-    let core: TicketingEmulatorCore
     let state: Locked<ZendeskEmulatorState>
     let configuration: ZendeskEmulator.Configuration
 
-    func handle(_ raw: HTTPServerRequest) async -> HTTPServerResponse {
-        let (request, fault) = core.intercept(raw)
-        if let fault { return fault }
+    func handle(_ request: CapturedRequest) async -> HTTPServerResponse {
         guard authenticated(request) else {
             return TicketingEmulatorCore.json(401, ["error": "Couldn't authenticate you"])
         }
