@@ -1,22 +1,5 @@
 import Foundation
 import InkBridgeSandbox
-import MicroHTTP
-
-extension RecordingServer {
-    /// Answers 200 with the request's body and a few fixed headers.
-    static func echo() throws -> RecordingServer {
-        try RecordingServer { request in
-            HTTPServerResponse(status: 200, headers: [("X-Reply", "one"), ("Content-Type", "application/octet-stream"),
-                                                      ("X-Reply", "two"), ("X-Method", request.method)],
-                               body: request.body)
-        }
-    }
-}
-
-/// A fresh path in the temporary directory, removed by the caller.
-func temporaryPath(_ name: String) -> String {
-    NSTemporaryDirectory() + "inkbridge-curl-\(UUID().uuidString)-\(name)"
-}
 
 /// A Python script acting as a server for what libmicrohttpd cannot do (1xx
 /// with headers, TLS). The script prints its port once it listens and exits
