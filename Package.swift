@@ -60,7 +60,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "WebhookTests", dependencies: ["InkBridgeCore", "InkBridgeSandbox", "Webhook"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "InkBridgeCore"],
+        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "InkBridgeCore", "InkBridgeSandbox"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "InkBridgeServerTests", dependencies: ["InkBridgeServer", "InkBridgeCore", "InkBridgeSandbox", "Webhook"],
                     swiftSettings: swiftSettings),

@@ -78,11 +78,6 @@ final class HubSpotRateLimitTests: HubSpotTestCase {
 
     // MARK: the local pacer, on a clock that never moves
 
-    struct FixedClock: HubClock {
-        let date: Date
-        func now() -> Date { date }
-    }
-
     func testPacerAllowsABurstThenSpacesRequestsAtTheRate() async {
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         let pacer = HubSpotRequestPacer(ratePerSecond: 9, clock: FixedClock(date: t0))

@@ -1,4 +1,5 @@
 import Foundation
+import InkBridgeSandbox
 import Synchronization
 import XCTest
 @testable import MicroHTTP

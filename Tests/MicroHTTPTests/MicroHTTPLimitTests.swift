@@ -1,15 +1,16 @@
 import Foundation
+import InkBridgeSandbox
 import XCTest
 @testable import MicroHTTP
 
 /// Over a limit the client gets a clean 413/431 or a closed connection; the server neither
 /// crashes nor keeps anything, and answers the next request.
 final class MicroHTTPLimitTests: XCTestCase {
-    private func server(_ configure: (inout HTTPServerLimits) -> Void, log: RequestLog) throws -> MicroHTTPServer {
+    private func server(_ configure: (inout HTTPServerLimits) -> Void, log: CapturedRequestLog) throws -> MicroHTTPServer {
         var limits = HTTPServerLimits()
         configure(&limits)
         return try MicroHTTPServer(limits: limits) { request in
-            log.add(request)
+            log.append(request)
             return .text(200, "ok \(request.body.count)")
         }
     }
@@ -24,7 +25,7 @@ final class MicroHTTPLimitTests: XCTestCase {
     }
 
     func testAnnouncedOversizedBodyIsRefusedBeforeItIsSent() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         let server = try server({ $0.maxBodyBytes = 1000 }, log: log)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
@@ -39,7 +40,7 @@ final class MicroHTTPLimitTests: XCTestCase {
     }
 
     func testBodyExactlyAtTheLimitIsAccepted() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         let server = try server({ $0.maxBodyBytes = 1000 }, log: log)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
@@ -54,7 +55,7 @@ final class MicroHTTPLimitTests: XCTestCase {
     }
 
     func testChunkedBodyPassingTheLimitIsAnswered413() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         let server = try server({ $0.maxBodyBytes = 1000 }, log: log)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
@@ -71,7 +72,7 @@ final class MicroHTTPLimitTests: XCTestCase {
     }
 
     func testEndlessChunkedBodyIsCutOff() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         let server = try server({ $0.maxBodyBytes = 1000 }, log: log)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
@@ -84,7 +85,7 @@ final class MicroHTTPLimitTests: XCTestCase {
     }
 
     func testOversizedHeadersGetA431AndNoCrash() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         let server = try server({ $0.connectionMemory = 16 << 10 }, log: log)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
@@ -100,7 +101,7 @@ final class MicroHTTPLimitTests: XCTestCase {
     }
 
     func testSlowSenderIsCutOffAfterTheTimeout() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         let server = try server({ $0.connectionTimeout = 1 }, log: log)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port, readTimeout: 10)
@@ -116,7 +117,7 @@ final class MicroHTTPLimitTests: XCTestCase {
     }
 
     func testConnectionsBeyondTheCapWaitUntilOneCloses() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         let server = try server({ $0.maxConnections = 2; $0.connectionTimeout = 60 }, log: log)
         defer { server.stop() }
         var first: RawHTTPClient? = try RawHTTPClient(port: server.port)

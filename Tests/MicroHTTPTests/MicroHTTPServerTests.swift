@@ -1,35 +1,27 @@
 import Foundation
-import Synchronization
+import InkBridgeSandbox
 import XCTest
 @testable import MicroHTTP
 
-/// Keeps what reached a handler, for the test to assert on.
-final class RequestLog: Sendable {
-    /// Protects the requests seen, in arrival order.
-    private let seen = Mutex<[HTTPServerRequest]>([])
-    func add(_ request: HTTPServerRequest) { seen.withLock { $0.append(request) } }
-    var all: [HTTPServerRequest] { seen.withLock { $0 } }
-}
-
 final class MicroHTTPServerTests: XCTestCase {
     /// An echo server: answers 200 with the request body and what it saw in headers.
-    private func echoServer(limits: HTTPServerLimits = HTTPServerLimits(), log: RequestLog) throws -> MicroHTTPServer {
+    private func echoServer(limits: HTTPServerLimits = HTTPServerLimits(), log: CapturedRequestLog) throws -> MicroHTTPServer {
         try MicroHTTPServer(limits: limits) { request in
-            log.add(request)
+            log.append(request)
             return HTTPServerResponse(status: 200, headers: [("X-Method", request.method), ("X-Path", request.path),
                                                              ("X-Body-Length", String(request.body.count))],
                                       body: request.body)
         }
     }
 
-    func testGetWithQueryAndHeadersReachesTheHandler() throws {
-        let log = RequestLog()
+    func testGetWithQueryAndHeadersReachesTheHandler() async throws {
+        let log = CapturedRequestLog()
         let server = try echoServer(log: log)
         defer { server.stop() }
         XCTAssertNotEqual(server.port, 0, "port 0 must be read back as the bound port")
 
         let url = "http://127.0.0.1:\(server.port)/v1/items/a%2Fb?status=active&name=hello%20world&status=dead&flag"
-        let (_, status) = try runCurl(["-H", "X-First: one", "-H", "X-Second: two", "-H", "X-First: again", url])
+        let (_, status) = try await runCurl(["-H", "X-First: one", "-H", "X-Second: two", "-H", "X-First: again", url])
         XCTAssertEqual(status, 0)
 
         let request = try XCTUnwrap(log.all.first)
@@ -58,8 +50,8 @@ final class MicroHTTPServerTests: XCTestCase {
         XCTAssertEqual(String(decoding: answer.body, as: UTF8.self), #"{"ok":true}"#)
     }
 
-    func testPostBodiesArriveByteIdenticalUpToThreeMiB() throws {
-        let log = RequestLog()
+    func testPostBodiesArriveByteIdenticalUpToThreeMiB() async throws {
+        let log = CapturedRequestLog()
         var limits = HTTPServerLimits()
         limits.maxBodyBytes = 4 << 20
         let server = try echoServer(limits: limits, log: log)
@@ -72,7 +64,7 @@ final class MicroHTTPServerTests: XCTestCase {
             let body = patternBytes(size)
             let file = directory.appendingPathComponent("body-\(size)")
             try Data(body).write(to: file)
-            let (echoed, status) = try runCurl(["-H", "Content-Type: application/octet-stream",
+            let (echoed, status) = try await runCurl(["-H", "Content-Type: application/octet-stream",
                                                 "--data-binary", "@\(file.path)", "http://127.0.0.1:\(server.port)/upload"])
             XCTAssertEqual(status, 0)
             XCTAssertEqual(log.all.last?.body.count, size)
@@ -83,7 +75,7 @@ final class MicroHTTPServerTests: XCTestCase {
     }
 
     func testChunkedBodyWithinTheLimitIsAssembled() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         let server = try echoServer(log: log)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
@@ -94,7 +86,7 @@ final class MicroHTTPServerTests: XCTestCase {
     }
 
     func testKeepAliveServesManyRequestsOnOneConnection() throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         let server = try echoServer(log: log)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
@@ -107,10 +99,10 @@ final class MicroHTTPServerTests: XCTestCase {
         XCTAssertEqual(log.all.count, 20)
     }
 
-    func testBindsAnyAddressAndRefusesABadHostOrABusyPort() throws {
+    func testBindsAnyAddressAndRefusesABadHostOrABusyPort() async throws {
         let any = try MicroHTTPServer(host: "0.0.0.0") { _ in .text(200, "any") }
         defer { any.stop() }
-        let (output, status) = try runCurl(["http://127.0.0.1:\(any.port)/"])
+        let (output, status) = try await runCurl(["http://127.0.0.1:\(any.port)/"])
         XCTAssertEqual(status, 0)
         XCTAssertEqual(String(decoding: output, as: UTF8.self), "any")
 

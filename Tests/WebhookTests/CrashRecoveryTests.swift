@@ -29,22 +29,22 @@ final class CrashRecoveryTests: XCTestCase {
             store.close()
         }
 
-        let first = try startServe(dir: dir, config: configPath, env: env)
+        let first = try ServeProcess(config: configPath, store: dir + "/hub.db", environment: env)
         let started = await receiver.waitForRequests(count: 1000, timeout: 60)
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        first.signal(SIGKILL)
+        XCTAssertNotNil(first.waitForExit(timeout: 30), "SIGKILL ends the process")
         let atKill = Set(receiver.requests.compactMap { $0.json?["id"]?.stringValue }).count
         XCTAssertTrue(started)
         XCTAssertLessThan(atKill, total, "the kill must land while deliveries are still going on")
 
-        let second = try startServe(dir: dir, config: configPath, env: env)
+        let second = try ServeProcess(config: configPath, store: dir + "/hub.db", environment: env)
         // The condition runs on every arrival: it looks only at requests it has not seen yet.
         let seen = DistinctEvents()
         let all = await receiver.waitUntil(timeout: 90) { requests in seen.update(requests) >= total }
-        kill(second.processIdentifier, SIGTERM)
-        second.waitUntilExit()
+        second.signal(SIGTERM)
+        let stopped = second.waitForExit(timeout: 30)
         XCTAssertTrue(all, "every acknowledged event reaches the receiver")
-        XCTAssertEqual(second.terminationStatus, 0, "SIGTERM is a clean stop")
+        XCTAssertEqual(stopped?.status, 0, "SIGTERM is a clean stop")
 
         var idsByEvent: [String: Set<String>] = [:]
         for r in receiver.requests {
@@ -58,17 +58,6 @@ final class CrashRecoveryTests: XCTestCase {
         defer { store.close() }
         let counts = try await store.deliveryCounts()
         XCTAssertEqual(counts[ConnectorKey(tenant: "acme", connector: "hook")]?[.succeeded], total)
-    }
-
-    func startServe(dir: String, config: String, env: [String: String]) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: SandboxPaths.inkbridgeBinary())
-        p.arguments = ["serve", "--config", config, "--store", "sqlite:\(dir)/hub.db", "--listen", "127.0.0.1:0"]
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try p.run()
-        return p
     }
 }
 

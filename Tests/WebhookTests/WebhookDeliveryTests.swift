@@ -120,28 +120,3 @@ extension Array where Element == UInt8 {
         return Array(self[lo..<hi])
     }
 }
-
-struct CLIResult {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-}
-
-/// Runs the real `inkbridge` binary of this build.
-func runCLI(_ args: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> CLIResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: SandboxPaths.inkbridgeBinary())
-    p.arguments = args
-    p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = input
-    try p.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-}

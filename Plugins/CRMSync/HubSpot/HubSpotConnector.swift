@@ -24,26 +24,18 @@ struct HubSpotConnector: Connector {
     let clock: any HubClock
 
     func deliver(_ delivery: Delivery) async -> DeliveryOutcome {
-        let fields: [(field: String, value: JSON)]
-        switch settings.fields.resolve(delivery.event) {
-        case .success(let f): fields = f
-        case .failure(let f): return f.outcome
-        }
-        let key: String
-        switch settings.target.value(in: delivery.event) {
-        case .success(let k): key = k
-        case .failure(let f): return f.outcome
-        }
+        let record: MappedRecord
+        do { record = try MappedRecord(delivery.event, fields: settings.fields, target: settings.target) } catch { return error.outcome }
         // HubSpot property values are strings (its schema is `{[key]: string}`).
-        let properties = JSON.object(JSONObject(fields.map { ($0.field, .string(Self.propertyText($0.value))) }))
+        let properties = JSON.object(JSONObject(record.fields.map { ($0.field, .string(Self.propertyText($0.value))) }))
         let method: String, url: String, body: JSON, label: String
         switch settings.target {
         case .recordID:
-            (method, url, label) = ("PATCH", settings.recordURL(id: key), "PATCH \(settings.objectType)/\(key)")
+            (method, url, label) = ("PATCH", settings.recordURL(id: record.key), "PATCH \(settings.objectType)/\(record.key)")
             body = ["properties": properties]
         case .upsert(let property, _):
-            (method, url, label) = ("POST", settings.batchUpsertURL, "POST \(settings.objectType)/batch/upsert \(property)=\(key)")
-            body = ["inputs": [["idProperty": .string(property), "id": .string(key), "properties": properties]]]
+            (method, url, label) = ("POST", settings.batchUpsertURL, "POST \(settings.objectType)/batch/upsert \(property)=\(record.key)")
+            body = ["inputs": [["idProperty": .string(property), "id": .string(record.key), "properties": properties]]]
         }
         let request = HTTPRequest(method: method, url: url,
                                   headers: [("Authorization", "Bearer \(accessToken)"),

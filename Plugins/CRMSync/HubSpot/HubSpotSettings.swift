@@ -23,14 +23,7 @@ struct HubSpotSettings: Sendable, Equatable {
             }
         }
         let target = RecordTarget.parse(settings, keyName: "property", &issues)
-        var fields: FieldMapping?
-        if let f = settings["fields"] {
-            var fc = issues.nested("fields")
-            fields = FieldMapping.parse(f, &fc)
-            issues.merge(fc)
-        } else {
-            issues.add("fields", "required")
-        }
+        let fields = FieldMapping.parse(settings: settings, &issues)
         guard let objectType, let target, let fields, issues.issues.count == issuesBefore else { return nil }
         return HubSpotSettings(baseURL: baseURL ?? defaultBaseURL, objectType: objectType, target: target, fields: fields)
     }

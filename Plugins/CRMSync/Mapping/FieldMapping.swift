@@ -37,6 +37,19 @@ struct FieldMapping: Sendable, Equatable {
         return ok ? FieldMapping(entries: entries) : nil
     }
 
+    /// The required `fields` setting of `settings`, parsed; problems are reported under
+    /// `issues` (prefix `...settings`) as `fields` or `fields.<name>`.
+    static func parse(settings: JSONObject, _ issues: inout IssueCollector) -> FieldMapping? {
+        guard let json = settings["fields"] else {
+            issues.add("fields", "required")
+            return nil
+        }
+        var fc = issues.nested("fields")
+        let mapping = parse(json, &fc)
+        issues.merge(fc)
+        return mapping
+    }
+
     /// Salesforce API names (`Amount`, `Contract_Status__c`) and HubSpot
     /// internal property names (`dealstage`, `hs_priority`) share this shape;
     /// it also keeps names safe to put in a URL path.

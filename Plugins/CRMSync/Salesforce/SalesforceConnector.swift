@@ -25,19 +25,11 @@ struct SalesforceConnector: Connector {
     let clock: any HubClock
 
     func deliver(_ delivery: Delivery) async -> DeliveryOutcome {
-        let fields: [(field: String, value: JSON)]
-        switch settings.fields.resolve(delivery.event) {
-        case .success(let f): fields = f
-        case .failure(let f): return f.outcome
-        }
-        let key: String
-        switch settings.target.value(in: delivery.event) {
-        case .success(let k): key = k
-        case .failure(let f): return f.outcome
-        }
-        let body = JSON.object(JSONObject(fields.map { ($0.field, $0.value) })).serialized()
-        let url = settings.recordURL(key: key)
-        let label = action(key: key)
+        let record: MappedRecord
+        do { record = try MappedRecord(delivery.event, fields: settings.fields, target: settings.target) } catch { return error.outcome }
+        let body = JSON.object(JSONObject(record.fields.map { ($0.field, $0.value) })).serialized()
+        let url = settings.recordURL(key: record.key)
+        let label = action(key: record.key)
 
         var token: SalesforceAccessToken
         switch await tokens.token() {

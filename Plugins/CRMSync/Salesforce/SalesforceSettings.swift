@@ -29,17 +29,10 @@ struct SalesforceSettings: Sendable, Equatable {
             }
         }
         let target = RecordTarget.parse(settings, keyName: "field", &issues)
-        var fields: FieldMapping?
-        if let f = settings["fields"] {
-            var fc = issues.nested("fields")
-            fields = FieldMapping.parse(f, &fc)
-            if case .upsert(let key, _)? = target, f.objectValue?.keys.contains(key) == true {
-                // Salesforce rejects a body that repeats the external id of the URL.
-                fc.add(key, "is the upsert field: its value comes from upsert.path and must not be mapped too")
-            }
-            issues.merge(fc)
-        } else {
-            issues.add("fields", "required")
+        let fields = FieldMapping.parse(settings: settings, &issues)
+        if case .upsert(let key, _)? = target, settings["fields"]?.objectValue?.keys.contains(key) == true {
+            // Salesforce rejects a body that repeats the external id of the URL.
+            issues.add("fields.\(key)", "is the upsert field: its value comes from upsert.path and must not be mapped too")
         }
         guard let instanceURL, let object, let target, let fields, issues.issues.count == issuesBefore else { return nil }
         return SalesforceSettings(instanceURL: instanceURL, tokenURL: tokenURL ?? instanceURL + "/services/oauth2/token",

@@ -2,7 +2,7 @@ import Foundation
 import InkBridgeCore
 
 /// A validated `ticketing.jira` configuration (SPEC 4.1).
-struct JiraSettings: Sendable {
+struct JiraSettings: TicketingSettings {
     let baseURL: String
     let authorization: String
     let redact: [String]

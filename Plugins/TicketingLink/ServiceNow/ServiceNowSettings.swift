@@ -1,7 +1,7 @@
 import InkBridgeCore
 
 /// A validated `ticketing.servicenow` configuration (SPEC 4.1).
-struct ServiceNowSettings: Sendable {
+struct ServiceNowSettings: TicketingSettings {
     /// How requests authenticate: HTTP basic, or an OAuth token from `/oauth_token.do`.
     enum Auth: Sendable {
         case basic(authorization: String)

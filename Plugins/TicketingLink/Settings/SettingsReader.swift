@@ -105,15 +105,3 @@ struct SettingsReader {
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
     }
 }
-
-/// Checks shared by the three ticketing plugins.
-enum TicketingValidation {
-    /// A ticketing connector only knows how to grant and revoke; any other routed status would
-    /// be a silent no-op, so it is a configuration error instead.
-    static func checkOn(_ config: ConnectorConfig, type: String, issues: inout IssueCollector) {
-        let extra = config.on.subtracting(Entitlement.Change.statuses)
-        if !extra.isEmpty {
-            issues.add("on", "\(type) acts only on \(Entitlement.Change.statuses.sorted().joined(separator: " ")); remove \(extra.sorted().joined(separator: " "))")
-        }
-    }
-}

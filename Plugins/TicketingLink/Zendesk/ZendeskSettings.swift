@@ -1,7 +1,7 @@
 import InkBridgeCore
 
 /// A validated `ticketing.zendesk` configuration (SPEC 4.1).
-struct ZendeskSettings: Sendable {
+struct ZendeskSettings: TicketingSettings {
     /// One organisation field and the entitlement field written into it.
     struct FieldMapping: Sendable, Equatable {
         let key: String

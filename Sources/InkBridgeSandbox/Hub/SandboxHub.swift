@@ -37,12 +37,10 @@ public final class SandboxHub: Sendable {
 
     /// Waits until `condition` holds for the delivery, or the timeout passes; answers the last state seen.
     public func waitForDelivery(_ id: String, timeout: Double = 10, _ condition: @Sendable (DeliveryDetail) -> Bool) async -> DeliveryDetail? {
-        let deadline = Date().addingTimeInterval(timeout)
         var last: DeliveryDetail?
-        while Date() < deadline {
+        _ = await eventually(timeout: timeout) {
             last = try? await store.delivery(tenant: nil, id: id)
-            if let last, condition(last) { return last }
-            try? await Task.sleep(nanoseconds: 20_000_000)
+            return last.map(condition) ?? false
         }
         return last
     }

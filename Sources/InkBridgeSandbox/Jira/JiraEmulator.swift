@@ -1,6 +1,5 @@
 import Foundation
 import InkBridgeCore
-import MicroHTTP
 
 /// A local Jira Cloud site with Service Management on 127.0.0.1, for tests and `inkbridge demo`:
 /// organisations with entity properties, issues with status categories, entity properties and
@@ -25,25 +24,23 @@ public final class JiraEmulator: Sendable {
     }
 
     public let configuration: Configuration
-    public let requests = TicketingRequestLog()
+    private let state = Locked(JiraEmulatorState())
+    /// The server, the request log and the queued faults.
     private let core: TicketingEmulatorCore
-    private let state = TicketingLocked(JiraEmulatorState())
-    private let server: MicroHTTPServer
 
     public init(_ configuration: Configuration = Configuration()) throws {
-        let core = TicketingEmulatorCore(log: requests)
-        let router = JiraEmulatorRouter(core: core, state: state, configuration: configuration)
+        let router = JiraEmulatorRouter(state: state, configuration: configuration)
         self.configuration = configuration
-        self.core = core
-        self.server = try MicroHTTPServer(host: "127.0.0.1", port: 0) { request in await router.handle(request) }
+        core = try TicketingEmulatorCore { request in await router.handle(request) }
     }
 
-    deinit { server.stop() }
+    /// Every request received, in arrival order.
+    public var requests: CapturedRequestLog { core.log }
 
     /// `http://127.0.0.1:PORT`: the connector's `base_url`.
-    public var baseURL: String { "http://127.0.0.1:\(server.port)" }
+    public var baseURL: String { core.baseURL }
 
-    public func stop() { server.stop() }
+    public func stop() { core.stop() }
 
     // MARK: seeding and reading
 

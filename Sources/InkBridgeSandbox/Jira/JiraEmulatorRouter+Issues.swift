@@ -6,7 +6,7 @@ extension JiraEmulatorRouter {
 
     /// `POST /rest/api/3/search/jql`: token pagination. `startAt` is not part of this endpoint and
     /// is refused as Jira does; the last page carries no `nextPageToken` (Jira omits it).
-    func search(_ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func search(_ request: CapturedRequest) -> HTTPServerResponse {
         guard let body = request.bodyJSON?.objectValue, body.keys.allSatisfy(Self.searchKeys.contains) else {
             return Self.errors(400, ["Invalid request payload. Refer to the REST API documentation and try again."])
         }
@@ -38,7 +38,7 @@ extension JiraEmulatorRouter {
     }
 
     /// Creates a link, or updates the one with the same `globalId` (fields left out become null).
-    func postRemoteLink(_ idOrKey: String, _ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func postRemoteLink(_ idOrKey: String, _ request: CapturedRequest) -> HTTPServerResponse {
         guard let body = request.bodyJSON, body.objectValue != nil else {
             return Self.errors(400, ["Invalid request payload. Refer to the REST API documentation and try again."])
         }
@@ -68,7 +68,7 @@ extension JiraEmulatorRouter {
     }
 
     /// All links, or with `?globalId=` the one link (404 when there is none).
-    func getRemoteLinks(_ idOrKey: String, _ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func getRemoteLinks(_ idOrKey: String, _ request: CapturedRequest) -> HTTPServerResponse {
         state.withLock { s in
             guard let id = s.issueID(idOrKey) else { return Self.noIssue }
             let links = s.issues[id]!.remoteLinks

@@ -17,21 +17,18 @@ struct JiraEmulatorState: Sendable {
 
 /// Answers Jira Cloud platform and Service Management requests (wire-formats 4).
 struct JiraEmulatorRouter: Sendable {
-    let core: TicketingEmulatorCore
-    let state: TicketingLocked<JiraEmulatorState>
+    let state: Locked<JiraEmulatorState>
     let configuration: JiraEmulator.Configuration
 
     /// Jira caps an entity property's value at 32768 characters.
     static let maxPropertyLength = 32768
 
-    func handle(_ raw: HTTPServerRequest) async -> HTTPServerResponse {
-        let (request, fault) = core.intercept(raw)
-        if let fault { return fault }
+    func handle(_ request: CapturedRequest) async -> HTTPServerResponse {
         guard let basic = TicketingEmulatorCore.basicCredentials(request),
               basic.user == configuration.email, basic.password == configuration.apiToken else {
             return .text(401, "Client must be authenticated to access this resource.")
         }
-        let p = request.path.split(separator: "/").map(String.init)
+        let p = request.decodedPath.split(separator: "/").map(String.init)
         switch (request.method, p.count) {
         case ("PUT", 6) where p[0...2] == ["rest", "servicedeskapi", "organization"] && p[4] == "property":
             return putOrganizationProperty(p[3], key: p[5], request)
@@ -69,7 +66,7 @@ struct JiraEmulatorRouter: Sendable {
     }
 
     /// A property value: any valid, non-empty JSON within the size cap, or the error answer.
-    static func propertyValue(_ request: TicketingRecordedRequest, serviceDesk: Bool) -> Result<JSON, ErrorAnswer> {
+    static func propertyValue(_ request: CapturedRequest, serviceDesk: Bool) -> Result<JSON, ErrorAnswer> {
         guard !request.body.isEmpty, let value = request.bodyJSON else {
             return .failure(ErrorAnswer(serviceDesk ? serviceDeskError(400, "The property value must be valid, non-empty JSON.", key: "sd.property.invalid.json")
                                                    : errors(400, ["The property value must be valid, non-empty JSON."])))
@@ -85,7 +82,7 @@ struct JiraEmulatorRouter: Sendable {
         init(_ response: HTTPServerResponse) { self.response = response }
     }
 
-    func putOrganizationProperty(_ idText: String, key: String, _ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func putOrganizationProperty(_ idText: String, key: String, _ request: CapturedRequest) -> HTTPServerResponse {
         let value: JSON
         switch Self.propertyValue(request, serviceDesk: true) {
         case .success(let v): value = v
@@ -112,7 +109,7 @@ struct JiraEmulatorRouter: Sendable {
         }
     }
 
-    func putIssueProperty(_ idOrKey: String, key: String, _ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func putIssueProperty(_ idOrKey: String, key: String, _ request: CapturedRequest) -> HTTPServerResponse {
         let value: JSON
         switch Self.propertyValue(request, serviceDesk: false) {
         case .success(let v): value = v

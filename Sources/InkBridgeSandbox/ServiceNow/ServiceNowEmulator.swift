@@ -1,6 +1,5 @@
 import Foundation
 import InkBridgeCore
-import MicroHTTP
 
 /// A local ServiceNow instance on 127.0.0.1, for tests and `inkbridge demo`: the Table API
 /// (list with `sysparm_query`/`sysparm_limit`/`sysparm_offset`, create, read, PATCH/PUT) over
@@ -27,29 +26,27 @@ public final class ServiceNowEmulator: Sendable {
     }
 
     public let configuration: Configuration
-    public let requests = TicketingRequestLog()
+    private let state: Locked<ServiceNowEmulatorState>
+    /// The server, the request log and the queued faults.
     private let core: TicketingEmulatorCore
-    private let state: TicketingLocked<ServiceNowEmulatorState>
-    private let server: MicroHTTPServer
 
     public init(_ configuration: Configuration = Configuration()) throws {
         var initial = ServiceNowEmulatorState()
         for t in configuration.tables { initial.tables[t] = [] }
-        let state = TicketingLocked(initial)
-        let core = TicketingEmulatorCore(log: requests)
-        let router = ServiceNowEmulatorRouter(core: core, state: state, configuration: configuration)
+        let state = Locked(initial)
+        let router = ServiceNowEmulatorRouter(state: state, configuration: configuration)
         self.configuration = configuration
-        self.core = core
         self.state = state
-        self.server = try MicroHTTPServer(host: "127.0.0.1", port: 0) { request in await router.handle(request) }
+        core = try TicketingEmulatorCore { request in await router.handle(request) }
     }
 
-    deinit { server.stop() }
+    /// Every request received, in arrival order.
+    public var requests: CapturedRequestLog { core.log }
 
     /// `http://127.0.0.1:PORT`: the connector's `instance_url`.
-    public var baseURL: String { "http://127.0.0.1:\(server.port)" }
+    public var baseURL: String { core.baseURL }
 
-    public func stop() { server.stop() }
+    public func stop() { core.stop() }
 
     /// The records of a table, in creation order.
     public func records(_ table: String) -> [ServiceNowRecord] { state.withLock { $0.tables[table] ?? [] } }

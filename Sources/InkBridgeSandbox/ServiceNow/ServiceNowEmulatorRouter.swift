@@ -4,20 +4,17 @@ import MicroHTTP
 
 /// Answers ServiceNow Table API and OAuth token requests (wire-formats 5).
 struct ServiceNowEmulatorRouter: Sendable {
-    let core: TicketingEmulatorCore
-    let state: TicketingLocked<ServiceNowEmulatorState>
+    let state: Locked<ServiceNowEmulatorState>
     let configuration: ServiceNowEmulator.Configuration
 
-    func handle(_ raw: HTTPServerRequest) async -> HTTPServerResponse {
-        let (request, fault) = core.intercept(raw)
-        if let fault { return fault }
-        if request.path == "/oauth_token.do" {
+    func handle(_ request: CapturedRequest) async -> HTTPServerResponse {
+        if request.decodedPath == "/oauth_token.do" {
             return request.method == "POST" ? token(request) : Self.failure(405, "Method not allowed", nil)
         }
         guard authenticated(request) else {
             return Self.failure(401, "User Not Authenticated", "Required to provide Auth information")
         }
-        let p = request.path.split(separator: "/").map(String.init)
+        let p = request.decodedPath.split(separator: "/").map(String.init)
         guard p.count >= 4, p[0...2] == ["api", "now", "table"] else { return Self.failure(400, "Requested URI does not represent any resource", nil) }
         let table = p[3]
         guard state.withLock({ $0.tables[table] != nil }) else { return Self.failure(400, "Invalid table \(table)", nil) }
@@ -37,7 +34,7 @@ struct ServiceNowEmulatorRouter: Sendable {
 
     static let noRecord = failure(404, "No Record found", "Record doesn't exist or ACL restricts the record retrieval")
 
-    func authenticated(_ request: TicketingRecordedRequest) -> Bool {
+    func authenticated(_ request: CapturedRequest) -> Bool {
         if let basic = TicketingEmulatorCore.basicCredentials(request) {
             return basic.user == configuration.username && basic.password == configuration.password
         }
@@ -48,7 +45,7 @@ struct ServiceNowEmulatorRouter: Sendable {
     }
 
     /// `POST /oauth_token.do`, form-encoded: `client_credentials`, or `password` with the user too.
-    func token(_ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func token(_ request: CapturedRequest) -> HTTPServerResponse {
         state.withLock { $0.tokenRequests += 1 }
         guard request.header("Content-Type")?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
             return TicketingEmulatorCore.json(400, ["error": "invalid_request", "error_description": "form-encoded body required"])
@@ -69,7 +66,7 @@ struct ServiceNowEmulatorRouter: Sendable {
         ])
     }
 
-    func list(_ table: String, _ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func list(_ table: String, _ request: CapturedRequest) -> HTTPServerResponse {
         let query = ServiceNowQuery(request.queryValue("sysparm_query") ?? "")
         let limit = Int(request.queryValue("sysparm_limit") ?? "") ?? 10000
         let offset = Int(request.queryValue("sysparm_offset") ?? "") ?? 0
@@ -88,14 +85,14 @@ struct ServiceNowEmulatorRouter: Sendable {
         return TicketingEmulatorCore.json(200, ["result": record.json])
     }
 
-    func insert(_ table: String, _ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func insert(_ table: String, _ request: CapturedRequest) -> HTTPServerResponse {
         guard let values = Self.flatFields(request) else { return Self.failure(400, "Exception while reading request", "The payload is not valid JSON.") }
         let record = state.withLock { $0.insert(table, fields: values, createdBy: configuration.username) }
         let location = "\(TicketingEmulatorCore.origin(request))/api/now/table/\(table)/\(record.sysID)"
         return TicketingEmulatorCore.json(201, ["result": record.json], headers: [("Location", location)])
     }
 
-    func update(_ table: String, _ sysID: String, _ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func update(_ table: String, _ sysID: String, _ request: CapturedRequest) -> HTTPServerResponse {
         guard let values = Self.flatFields(request) else { return Self.failure(400, "Exception while reading request", "The payload is not valid JSON.") }
         let updated = state.withLock { s -> ServiceNowRecord? in
             guard let i = s.tables[table]?.firstIndex(where: { $0.sysID == sysID }) else { return nil }
@@ -107,7 +104,7 @@ struct ServiceNowEmulatorRouter: Sendable {
     }
 
     /// A flat JSON object of name/value pairs; every value stored as a string ("true", "0").
-    static func flatFields(_ request: TicketingRecordedRequest) -> [String: String]? {
+    static func flatFields(_ request: CapturedRequest) -> [String: String]? {
         guard let o = request.bodyJSON?.objectValue else { return nil }
         var out: [String: String] = [:]
         for entry in o.entries { out[entry.key] = entry.value.scalarText ?? (entry.value.isNull ? "" : entry.value.jsonText) }

@@ -6,17 +6,6 @@ import Synchronization
 /// registered documents by path, can demand an auth header, can fail the
 /// next requests with a chosen status, and records what it was asked.
 public final class DocumentServer: Sendable {
-    /// A request as the server saw it (method, path, headers), for assertions.
-    public struct Seen: Sendable {
-        public let method: String
-        public let path: String
-        public let headers: [(name: String, value: String)]
-
-        public func header(_ name: String) -> String? {
-            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
-        }
-    }
-
     private let library: DocumentLibrary
     private let server: Mutex<MicroHTTPServer?>
     public let port: UInt16
@@ -44,7 +33,8 @@ public final class DocumentServer: Sendable {
         library.state.withLock { $0.failures.append(contentsOf: Array(repeating: status, count: count)) }
     }
 
-    public var requests: [Seen] { library.state.withLock { $0.seen } }
+    /// What the server was asked, in arrival order.
+    public var requests: [CapturedRequest] { library.log.all }
 
     public func stop() {
         let s = server.withLock { s -> MicroHTTPServer? in defer { s = nil }; return s }
@@ -55,23 +45,23 @@ public final class DocumentServer: Sendable {
 
 }
 
-/// The served documents and the request log, shared with the server's handler
+/// The served documents, the queued failures and the request log, shared with the server's handler
 /// (which runs on MicroHTTP's threads): every access goes through `state`'s lock.
 private final class DocumentLibrary: Sendable {
     struct State {
         var documents: [String: (bytes: [UInt8], contentType: String)] = [:]
         var failures: [Int] = []
-        var seen: [DocumentServer.Seen] = []
     }
 
     let state = Mutex(State())
+    let log = CapturedRequestLog()
     let requiredHeader: (name: String, value: String)?
 
     init(requiredHeader: (name: String, value: String)?) { self.requiredHeader = requiredHeader }
 
     func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
+        log.append(request)
         let outcome = state.withLock { s -> (failure: Int?, document: (bytes: [UInt8], contentType: String)?) in
-            s.seen.append(DocumentServer.Seen(method: request.method, path: request.path, headers: request.headers))
             if !s.failures.isEmpty { return (s.failures.removeFirst(), nil) }
             return (nil, s.documents[request.path])
         }

@@ -34,7 +34,7 @@ public final class MotoServer {
     /// Starts moto and waits (up to `readyWithin` seconds) until it accepts connections.
     /// - Parameter environment: extra variables, e.g. `INITIAL_NO_AUTH_ACTION_COUNT`.
     public init(executable: String, environment: [String: String] = [:], readyWithin: Double = 60) throws {
-        let port = try Self.freePort()
+        guard let port = LoopbackPort.unused() else { throw MotoServerError("cannot bind a free port") }
         let log = NSTemporaryDirectory() + "moto-\(port)-\(UUID().uuidString.prefix(8)).log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
@@ -51,16 +51,14 @@ public final class MotoServer {
         self.port = port
         self.process = process
         self.logPath = log
-        let deadline = Date().addingTimeInterval(readyWithin)
-        while !Self.accepts(port: port) {
-            guard process.isRunning else {
-                throw MotoServerError("moto_server exited with status \(process.terminationStatus); log: \(log)")
-            }
-            guard Date() < deadline else {
-                stop()
-                throw MotoServerError("moto_server did not accept connections on port \(port) within \(Int(readyWithin)) s; log: \(log)")
-            }
-            usleep(50_000)  // polling a port: there is no event to wait on
+        // Polling the port: there is no event to wait on.
+        let accepting = waitUntil(timeout: readyWithin) { LoopbackPort.accepts(port) || !process.isRunning }
+        guard process.isRunning else {
+            throw MotoServerError("moto_server exited with status \(process.terminationStatus); log: \(log)")
+        }
+        guard accepting else {
+            stop()
+            throw MotoServerError("moto_server did not accept connections on port \(port) within \(Int(readyWithin)) s; log: \(log)")
         }
     }
 
@@ -76,38 +74,6 @@ public final class MotoServer {
         // moto keeps nothing on disk, so nothing is lost.
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-    }
-
-    /// A port the OS just handed out (bound, read, released).
-    static func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw MotoServerError("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa -> Bool in
-                bind(fd, sa, length) == 0 && getsockname(fd, sa, &length) == 0
-            }
-        }
-        guard bound else { throw MotoServerError("cannot bind a free port") }
-        return UInt16(bigEndian: address.sin_port)
-    }
-
-    static func accepts(port: UInt16) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = port.bigEndian
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
     }
 }
 

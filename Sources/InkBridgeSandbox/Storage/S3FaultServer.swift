@@ -24,29 +24,17 @@ public final class S3FaultServer: Sendable {
         public static let slowDown = Fault(status: 503, code: "SlowDown", message: "Please reduce your request rate.", retryAfter: "2")
     }
 
-    /// What the server was asked, for assertions.
-    public struct Seen: Sendable {
-        public let method: String
-        public let path: String
-        public let query: [(name: String, value: String)]
-        public let headers: [(name: String, value: String)]
-        public let bodyCount: Int
-    }
-
-    private let log: RequestLog
+    private let log: CapturedRequestLog
     private let fault: Fault
     private let server: Mutex<MicroHTTPServer?>
     public let port: UInt16
 
     public init(fault: Fault) throws {
-        let log = RequestLog()
+        let log = CapturedRequestLog()
         var limits = HTTPServerLimits()
         limits.maxBodyBytes = 64 << 20
         let server = try MicroHTTPServer(host: "127.0.0.1", port: 0, limits: limits) { [log] request in
-            log.entries.withLock {
-                $0.append(Seen(method: request.method, path: request.path, query: request.query,
-                               headers: request.headers, bodyCount: request.body.count))
-            }
+            log.append(request)
             let xml = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <Error><Code>\(fault.code)</Code><Message>\(fault.message)</Message><RequestId>fault-0001</RequestId></Error>
@@ -64,7 +52,8 @@ public final class S3FaultServer: Sendable {
     /// `http://127.0.0.1:PORT`, an endpoint for path-style S3 settings.
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
-    public var requests: [Seen] { log.entries.withLock { $0 } }
+    /// What the server was asked, in arrival order.
+    public var requests: [CapturedRequest] { log.all }
 
     public func stop() {
         let s = server.withLock { s -> MicroHTTPServer? in defer { s = nil }; return s }
@@ -72,9 +61,4 @@ public final class S3FaultServer: Sendable {
     }
 
     deinit { stop() }
-}
-
-/// The request log, shared with the handler that runs on MicroHTTP's threads.
-private final class RequestLog: Sendable {
-    let entries = Mutex<[S3FaultServer.Seen]>([])
 }

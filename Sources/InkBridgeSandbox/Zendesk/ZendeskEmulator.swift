@@ -1,6 +1,5 @@
 import Foundation
 import InkBridgeCore
-import MicroHTTP
 
 /// A local Zendesk Support account on 127.0.0.1 (port chosen by the OS), for tests and
 /// `inkbridge demo`: organisations with custom fields, tickets with tags and priorities, the
@@ -29,25 +28,23 @@ public final class ZendeskEmulator: Sendable {
     }
 
     public let configuration: Configuration
-    public let requests = TicketingRequestLog()
+    private let state = Locked(ZendeskEmulatorState())
+    /// The server, the request log and the queued faults.
     private let core: TicketingEmulatorCore
-    private let state = TicketingLocked(ZendeskEmulatorState())
-    private let server: MicroHTTPServer
 
     public init(_ configuration: Configuration = Configuration()) throws {
-        let core = TicketingEmulatorCore(log: requests)
-        let router = ZendeskEmulatorRouter(core: core, state: state, configuration: configuration)
+        let router = ZendeskEmulatorRouter(state: state, configuration: configuration)
         self.configuration = configuration
-        self.core = core
-        self.server = try MicroHTTPServer(host: "127.0.0.1", port: 0) { request in await router.handle(request) }
+        core = try TicketingEmulatorCore { request in await router.handle(request) }
     }
 
-    deinit { server.stop() }
+    /// Every request received, in arrival order.
+    public var requests: CapturedRequestLog { core.log }
 
     /// `http://127.0.0.1:PORT`: the connector's `base_url`.
-    public var baseURL: String { "http://127.0.0.1:\(server.port)" }
+    public var baseURL: String { core.baseURL }
 
-    public func stop() { server.stop() }
+    public func stop() { core.stop() }
 
     // MARK: seeding and reading
 

@@ -7,7 +7,7 @@ extension ZendeskEmulatorRouter {
     /// With `page[size]`: cursor pagination (`meta.has_more`, `meta.after_cursor`, `links.next`;
     /// `page[after]` continues). Without: offset pagination (`page`, `per_page`, `next_page`, `count`).
     /// Both are capped at `maxPageSize` so tests cross pages with few tickets.
-    func organizationTickets(_ org: Int64, _ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func organizationTickets(_ org: Int64, _ request: CapturedRequest) -> HTTPServerResponse {
         let found = state.withLock { s -> [ZendeskTicket]? in
             guard s.organizations[org] != nil else { return nil }
             return s.tickets.values.filter { $0.organizationID == org }.sorted { $0.id < $1.id }

@@ -10,18 +10,15 @@ struct ZendeskEmulatorState: Sendable {
 
 /// Answers Zendesk Support API requests (wire-formats 3) from the emulator's state.
 struct ZendeskEmulatorRouter: Sendable {
-    let core: TicketingEmulatorCore
-    let state: TicketingLocked<ZendeskEmulatorState>
+    let state: Locked<ZendeskEmulatorState>
     let configuration: ZendeskEmulator.Configuration
 
-    func handle(_ raw: HTTPServerRequest) async -> HTTPServerResponse {
-        let (request, fault) = core.intercept(raw)
-        if let fault { return fault }
+    func handle(_ request: CapturedRequest) async -> HTTPServerResponse {
         guard authenticated(request) else {
             return TicketingEmulatorCore.json(401, ["error": "Couldn't authenticate you"])
         }
         // `.json` is optional on every Zendesk endpoint.
-        var path = request.path
+        var path = request.decodedPath
         if path.hasSuffix(".json") { path.removeLast(5) }
         let parts = path.split(separator: "/").map(String.init)
         guard parts.count >= 4, parts[0] == "api", parts[1] == "v2", let id = Int64(parts[3]) else { return Self.notFound("InvalidEndpoint") }
@@ -37,7 +34,7 @@ struct ZendeskEmulatorRouter: Sendable {
     }
 
     /// API token (`{email}/token:{api_token}`) or OAuth bearer token.
-    func authenticated(_ request: TicketingRecordedRequest) -> Bool {
+    func authenticated(_ request: CapturedRequest) -> Bool {
         if let basic = TicketingEmulatorCore.basicCredentials(request) {
             return basic.user == configuration.email + "/token" && basic.password == configuration.apiToken
         }
@@ -62,7 +59,7 @@ struct ZendeskEmulatorRouter: Sendable {
     }
 
     /// `organization_fields` keys given are set; keys not given keep their values (as Zendesk does).
-    func updateOrganization(_ id: Int64, _ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func updateOrganization(_ id: Int64, _ request: CapturedRequest) -> HTTPServerResponse {
         guard let body = request.bodyJSON, let update = body["organization"]?.objectValue else {
             return TicketingEmulatorCore.json(400, ["error": "InvalidJSON", "description": "body must be {\"organization\": {...}}"])
         }
@@ -82,7 +79,7 @@ struct ZendeskEmulatorRouter: Sendable {
         return TicketingEmulatorCore.json(200, ["ticket": t.json])
     }
 
-    func updateTicket(_ id: Int64, _ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func updateTicket(_ id: Int64, _ request: CapturedRequest) -> HTTPServerResponse {
         guard let update = request.bodyJSON?["ticket"]?.objectValue else {
             return TicketingEmulatorCore.json(400, ["error": "InvalidJSON", "description": "body must be {\"ticket\": {...}}"])
         }
@@ -103,7 +100,7 @@ struct ZendeskEmulatorRouter: Sendable {
     }
 
     /// The tags endpoint: GET lists, PUT adds, POST replaces, DELETE removes (body or `?tags=a,b`).
-    func tags(_ id: Int64, _ request: TicketingRecordedRequest) -> HTTPServerResponse {
+    func tags(_ id: Int64, _ request: CapturedRequest) -> HTTPServerResponse {
         let bodyTags = request.bodyJSON?["tags"]?.arrayValue?.compactMap(\.stringValue)
         let queryTags = request.queryValue("tags")?.split(separator: ",").map(String.init)
         let given = ZendeskTicket.normalised(bodyTags ?? queryTags ?? [])

@@ -1,4 +1,5 @@
 @testable import InkBridgeCore
+import InkBridgeSandbox
 import MicroHTTP
 import XCTest
 
@@ -44,8 +45,9 @@ final class CurlTransportFailureTests: XCTestCase {
         XCTAssertLessThan(elapsed, .seconds(3), "the timeout, not the server, ended the call")
     }
 
-    func testRefusedConnectionIsConnectFailed() async {
-        let error = await expectError(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(closedPort())/hook", body: [1, 2], allowPrivate: true))
+    func testRefusedConnectionIsConnectFailed() async throws {
+        let closedPort = try XCTUnwrap(LoopbackPort.unused())
+        let error = await expectError(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(closedPort)/hook", body: [1, 2], allowPrivate: true))
         XCTAssertEqual(error?.kind, .connectFailed, error?.description ?? "")
     }
 
@@ -81,7 +83,8 @@ final class CurlTransportFailureTests: XCTestCase {
     }
 
     func testMessagesCarryNoCredentials() async throws {
-        var request = HTTPRequest(method: "GET", url: "http://user:pw-in-url@127.0.0.1:\(closedPort())/?sig=url-secret",
+        let closedPort = try XCTUnwrap(LoopbackPort.unused())
+        var request = HTTPRequest(method: "GET", url: "http://user:pw-in-url@127.0.0.1:\(closedPort)/?sig=url-secret",
                                   headers: [("Authorization", "Bearer header-secret")], allowPrivate: true)
         request.userpwd = "AKIDEXAMPLE:userpwd-secret"
         request.awsSigV4 = "aws:amz:us-east-1:s3"

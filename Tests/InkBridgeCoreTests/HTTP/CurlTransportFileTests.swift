@@ -1,5 +1,6 @@
 @testable import InkBridgeCore
 import Foundation
+import InkBridgeSandbox
 import MicroHTTP
 import XCTest
 

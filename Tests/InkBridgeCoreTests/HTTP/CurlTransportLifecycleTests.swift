@@ -1,4 +1,5 @@
 @testable import InkBridgeCore
+import InkBridgeSandbox
 import MicroHTTP
 import XCTest
 

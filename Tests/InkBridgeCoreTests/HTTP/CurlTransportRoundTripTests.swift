@@ -1,4 +1,5 @@
 @testable import InkBridgeCore
+import InkBridgeSandbox
 import MicroHTTP
 import XCTest
 
@@ -22,7 +23,7 @@ final class CurlTransportRoundTripTests: XCTestCase {
         HTTPRequest(method: method, url: server.baseURL + path, headers: headers, body: body, allowPrivate: true)
     }
 
-    private func names(_ request: HTTPServerRequest) -> [String] {
+    private func names(_ request: CapturedRequest) -> [String] {
         request.headers.map { $0.name.lowercased() }
     }
 

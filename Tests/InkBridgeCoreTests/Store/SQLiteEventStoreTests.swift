@@ -1,4 +1,5 @@
 import InkBridgeCore
+import InkBridgeSandbox
 import XCTest
 
 final class SQLiteEventStoreTests: XCTestCase {
@@ -9,7 +10,7 @@ final class SQLiteEventStoreTests: XCTestCase {
     let crm = ConnectorKey(tenant: "acme", connector: "crm")
 
     override func setUpWithError() throws {
-        dir = TestEvents.temporaryDirectory()
+        dir = SandboxPaths.temporaryDirectory(prefix: "inkbridge-test")
         store = try SQLiteEventStore(path: dir + "/hub.db")
     }
 

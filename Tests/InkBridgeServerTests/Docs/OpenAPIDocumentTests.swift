@@ -1,4 +1,5 @@
 import Foundation
+import InkBridgeSandbox
 import XCTest
 
 /// Keeps docs/openapi.yaml true: every documented operation is served by a

@@ -32,7 +32,7 @@ final class ServeCrashTests: XCTestCase {
                             : TestEvents.json(id: base, contract: base, status: "signed")
                         guard let answer = try? await client.post("/v1/events", key: APITestHub.acmeKey, json: body),
                               answer.status == 202 else { return }
-                        let count = acks.update { a -> Int in
+                        let count = acks.withLock { a -> Int in
                             for (i, id) in ids.enumerated() { a.append(Ack(id: id, deliveries: answer.deliveries(event: i))) }
                             return a.count
                         }

@@ -20,9 +20,9 @@ final class ServeShutdownTests: XCTestCase {
                         let id = "t\(c)_\(n)"
                         guard let answer = try? await client.post("/v1/events", key: APITestHub.acmeKey,
                                                                   json: TestEvents.json(id: id, contract: id)) else { return }
-                        statuses.update { $0.insert(answer.status) }
+                        statuses.withLock { $0.insert(answer.status) }
                         guard answer.status == 202 else { return }
-                        let count = acks.update { a -> Int in a.append(id); return a.count }
+                        let count = acks.withLock { a -> Int in a.append(id); return a.count }
                         if count == 200 { serve.signal(SIGTERM) }
                     }
                 }

@@ -1,4 +1,5 @@
 import InkBridgeCore
+import InkBridgeSandbox
 import MicroHTTP
 import XCTest
 @testable import InkBridgeServer

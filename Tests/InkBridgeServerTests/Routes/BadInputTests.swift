@@ -1,5 +1,6 @@
 import Foundation
 import InkBridgeCore
+import InkBridgeSandbox
 import InkBridgeServer
 import XCTest
 
@@ -131,7 +132,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testASenderSlowerThanTheTimeoutIsCutOff() async throws {
-        let client = try SlowSocketClient(port: t.server.port, readTimeout: 20)
+        let client = try RawHTTPClient(port: t.server.port, readTimeout: 20)
         XCTAssertTrue(client.send("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(APITestHub.acmeKey)\r\n"
                                   + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"id\":"))
         let started = Date()

@@ -1,4 +1,5 @@
 import InkBridgeCore
+import InkBridgeSandbox
 import XCTest
 
 /// Many clients at once: every acknowledgement is backed by a stored event

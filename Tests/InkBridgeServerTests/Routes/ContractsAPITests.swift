@@ -1,4 +1,5 @@
 import InkBridgeCore
+import InkBridgeSandbox
 import XCTest
 
 /// `GET /v1/contracts/{id}` and `GET /v1/entitlements`, through real HTTP.

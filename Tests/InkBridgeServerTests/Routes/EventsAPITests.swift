@@ -1,4 +1,5 @@
 import InkBridgeCore
+import InkBridgeSandbox
 import XCTest
 
 /// `POST /v1/events` and `GET /v1/events/{id}` through real HTTP.

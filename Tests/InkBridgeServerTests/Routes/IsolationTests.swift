@@ -1,4 +1,5 @@
 import InkBridgeCore
+import InkBridgeSandbox
 import XCTest
 
 /// A tenant key never sees or touches another tenant's objects: another

@@ -219,9 +219,8 @@ final class S3ArchiveTests: XCTestCase {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let deadline = Date().addingTimeInterval(300)
-        while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }  // polling a child: no async wait exists
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); return XCTFail("storage-probe did not finish within 300 s") }
+        let finished = await eventually(timeout: 300) { !process.isRunning }
+        if !finished { kill(process.processIdentifier, SIGKILL); return XCTFail("storage-probe did not finish within 300 s") }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(process.terminationStatus, 0, text)
         let report = try XCTUnwrap(JSONParser.parse(text.trimmingCharacters(in: .whitespacesAndNewlines)).objectValue, text)

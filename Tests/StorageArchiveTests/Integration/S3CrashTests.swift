@@ -31,18 +31,20 @@ final class S3CrashTests: XCTestCase {
              "contract":{"id":"ctr_crash","sequence":3,"status":"executed","customer":{"id":"cust_9"},
                          "document":{"url":"\(url)","sha256":"\(sha)","filename":"executed.pdf"}}}
             """
-        _ = try runInkbridge(["emit", "--tenant", "acme", "--config", configPath, "--store", "sqlite:\(dir)/hub.db", "-"], env: env, stdin: event)
+        let emit = try runCLI(["emit", "--tenant", "acme", "--config", configPath, "--store", "sqlite:\(dir)/hub.db", "-"],
+                              environment: env, stdin: event)
+        XCTAssertEqual(emit.status, 0, "inkbridge emit: \(emit.stderr)")
 
         let client = moto.client(bucket: MotoFixture.plainBucket)
-        let first = try startServe(dir: dir, config: configPath, env: env)
+        let first = try ServeProcess(config: configPath, store: dir + "/hub.db", environment: env)
         // Kill once a multipart upload of the object is under way.
-        let uploading = await poll(timeout: 60) {
+        let uploading = await eventually(timeout: 60) {
             var list = S3Client.Call(method: "GET", key: nil)
             list.query = [("uploads", "")]
             return (try? await client.send(list))?.bodyText.contains("<UploadId>") == true
         }
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        first.signal(SIGKILL)
+        XCTAssertNotNil(first.waitForExit(timeout: 30), "SIGKILL ends the process")
         XCTAssertTrue(uploading, "the kill must land during the upload")
 
         let afterKill = try await client.send(S3Client.Call(method: "HEAD", key: key))
@@ -52,10 +54,10 @@ final class S3CrashTests: XCTestCase {
             XCTAssertEqual(afterKill.status, 404, "nothing, or the complete object; never a partial one")
         }
 
-        let second = try startServe(dir: dir, config: configPath, env: env)
-        let archived = await poll(timeout: 90) { (try? await client.send(S3Client.Call(method: "HEAD", key: key)))?.status == 200 }
-        kill(second.processIdentifier, SIGTERM)
-        second.waitUntilExit()
+        let second = try ServeProcess(config: configPath, store: dir + "/hub.db", environment: env)
+        let archived = await eventually(timeout: 90) { (try? await client.send(S3Client.Call(method: "HEAD", key: key)))?.status == 200 }
+        second.signal(SIGTERM)
+        _ = second.waitForExit(timeout: 30)
         XCTAssertTrue(archived, "the restarted hub finishes the archive")
         try await assertWholeObject(client, key: key, bytes: bytes)
     }
@@ -68,43 +70,5 @@ final class S3CrashTests: XCTestCase {
         XCTAssertEqual(object.body.count, bytes.count)
         XCTAssertEqual(Digest.sha256Hex(object.body), Digest.sha256Hex(bytes), "the archived object is exactly the signed document")
         XCTAssertEqual(object.header("x-amz-meta-sha256"), Digest.sha256Hex(bytes))
-    }
-
-    /// Polls `condition` until it holds or the deadline passes (a condition wait, not a sleep).
-    func poll(timeout: Double, _ condition: () async -> Bool) async -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if await condition() { return true }
-            await Task.yield()
-        }
-        return false
-    }
-
-    func startServe(dir: String, config: String, env: [String: String]) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: SandboxPaths.inkbridgeBinary())
-        p.arguments = ["serve", "--config", config, "--store", "sqlite:\(dir)/hub.db", "--listen", "127.0.0.1:0"]
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
-    }
-
-    @discardableResult
-    func runInkbridge(_ args: [String], env: [String: String], stdin: String) throws -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: SandboxPaths.inkbridgeBinary())
-        p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let input = Pipe()
-        p.standardInput = input
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "inkbridge \(args.joined(separator: " "))")
-        return p.terminationStatus
     }
 }

@@ -60,7 +60,7 @@ final class S3WireTests: XCTestCase {
         XCTAssertEqual(s3.requests.count, 1)
         XCTAssertEqual(put.method, "PUT")
         XCTAssertEqual(put.path, "/archive/acme/cust_9/2026/ctr_42/executed.pdf")
-        XCTAssertEqual(put.bodyCount, bytes.count)
+        XCTAssertEqual(put.body.count, bytes.count)
         func header(_ name: String) -> String? { put.headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
         XCTAssertEqual(header("x-amz-content-sha256"), Digest.sha256Hex(bytes))
         XCTAssertEqual(header("x-amz-checksum-sha256"), Data(Digest.sha256(bytes)).base64EncodedString())

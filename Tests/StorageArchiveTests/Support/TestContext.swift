@@ -1,12 +1,7 @@
 import Foundation
 import InkBridgeCore
+import InkBridgeSandbox
 import XCTest
-
-/// A clock that stands still, so retention dates and Retry-After are exact.
-struct FixedClock: HubClock {
-    let date: Date
-    func now() -> Date { date }
-}
 
 /// A fresh temporary directory, removed by the test's teardown.
 func makeTemporaryDirectory(_ test: XCTestCase, _ label: String) throws -> String {

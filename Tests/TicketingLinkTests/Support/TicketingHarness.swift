@@ -1,13 +1,8 @@
 import Foundation
+import InkBridgeSandbox
 import XCTest
 import InkBridgeCore
 import TicketingLink
-
-/// A clock that stands still, so `notBefore` can be compared exactly.
-struct FixedClock: HubClock {
-    let date: Date
-    func now() -> Date { date }
-}
 
 /// Builds ticketing connectors the way the hub does: connectors.json through `ConfigLoader`
 /// (secrets as `{ "env": NAME }`), then the plugin's `makeConnector` with a real `CurlTransport`.

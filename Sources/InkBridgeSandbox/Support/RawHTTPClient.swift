@@ -3,34 +3,27 @@ import Foundation
 import Glibc
 #endif
 
-/// A blocking TCP client for tests that need to send what a normal HTTP client will not:
-/// malformed, oversized or deliberately slow requests. It reads just enough of an answer
-/// (status line, headers, Content-Length body) to assert on it.
-final class RawHTTPClient {
-    struct Answer {
-        var status: Int
-        var headers: [(String, String)]
-        var body: [UInt8]
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+/// A blocking TCP client for tests that must send what a normal HTTP client will not:
+/// malformed, oversized or deliberately slow requests, a body that stops half-way. It reads
+/// just enough of an answer (status line, headers, Content-Length body) to assert on it.
+public final class RawHTTPClient {
+    public struct Answer: Sendable {
+        public var status: Int
+        public var headers: [(String, String)]
+        public var body: [UInt8]
+        public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
-    enum Failure: Error { case connect, closed, timeout }
+    public enum Failure: Error { case connect, closed, timeout }
 
     private let fd: Int32
+    /// Received but not yet handed out by `readAnswer`.
     private var buffered: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port`; every read gives up after `readTimeout` seconds.
-    init(port: UInt16, readTimeout: Int = 10) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure.connect }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { close(fd); throw Failure.connect }
+    public init(port: UInt16, readTimeout: Int = 10) throws {
+        guard let fd = LoopbackPort.connectedSocket(port) else { throw Failure.connect }
+        self.fd = fd
         var timeout = timeval(tv_sec: readTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var one: Int32 = 1
@@ -41,7 +34,7 @@ final class RawHTTPClient {
 
     /// Sends all of `bytes`; false if the server closed the connection meanwhile.
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Bool {
+    public func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -52,10 +45,10 @@ final class RawHTTPClient {
     }
 
     @discardableResult
-    func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+    public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
     /// Reads one answer (status, headers, Content-Length body).
-    func readAnswer() throws -> Answer {
+    public func readAnswer() throws -> Answer {
         let headEnd = try fill(until: { buf in Self.find([13, 10, 13, 10], in: buf) })
         let head = String(decoding: buffered[..<headEnd], as: UTF8.self)
         buffered.removeFirst(headEnd + 4)
@@ -73,15 +66,22 @@ final class RawHTTPClient {
         return Answer(status: status, headers: headers, body: body)
     }
 
-    /// True when the server closes the connection (EOF or reset) before `readTimeout`.
-    func waitForClose() -> Bool {
+    /// Reads until the server closes the connection (EOF or reset: `closed` true) or the read
+    /// timeout passes (false). Whatever the server said and was not read yet comes back too.
+    public func readUntilClosed() -> (closed: Bool, received: String) {
         var scratch = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 { return true }
-            if n < 0 { return errno != EAGAIN && errno != EWOULDBLOCK }
+            if n > 0 { buffered += scratch[..<n]; continue }
+            let closed = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)
+            let received = String(decoding: buffered, as: UTF8.self)
+            buffered = []
+            return (closed, received)
         }
     }
+
+    /// True when the server closes the connection (EOF or reset) before the read timeout.
+    public func waitForClose() -> Bool { readUntilClosed().closed }
 
     private func fill(until done: ([UInt8]) -> Int?) throws -> Int {
         var scratch = [UInt8](repeating: 0, count: 65536)
