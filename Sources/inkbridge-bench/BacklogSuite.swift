@@ -44,6 +44,7 @@ enum BacklogSuite {
         let setup = DrainRun.Setup(dir: dir, config: config, store: store, tenants: [tenant], target: measured,
                                    pollInterval: measured <= 20_000 ? 0.02 : 0.1)
         let run = try DrainRun.run(ctx, setup)
+        ctx.report.foreign("backlog", run.otherCPU)
         let rate = run.timing.rate() ?? 0
         ctx.report.note("backlog", "\(label(pending)) pending: \(measured) succeeded "
                         + String(format: "%.2f s after launch (first success at %.2f s), ", run.timing.done ?? 0, run.timing.firstSuccess ?? 0)

@@ -14,6 +14,9 @@ struct DrainRun {
     var otherCPU: Double
     /// Succeeded deliveries of `Setup.watch` when the target was reached.
     var watched: Int?
+    /// Size of the database's WAL file (MiB) before the hub started and after it stopped: a WAL
+    /// that only grows makes every page lookup slower.
+    var walBefore = 0, walAfter = 0
 
     struct Setup {
         let dir: String
@@ -31,6 +34,7 @@ struct DrainRun {
 
     static func run(_ ctx: BenchContext, _ s: Setup) throws(BenchError) -> DrainRun {
         let counter = try DeliveryCounter(path: s.store)
+        let walBefore = fileMiB(s.store + "-wal")
         let sinkPIDs = (try? ctx.nginx().pids) ?? []
         let nginxCPU = CPUMeter(sinkPIDs), selfCPU = CPUMeter([getpid()]), machineCPU = CPUMeter.machine()
         let hub = try HubProcess(binary: ctx.options.hubBinary, config: s.config, store: s.store, dir: s.dir)
@@ -48,6 +52,9 @@ struct DrainRun {
         if let perf, let out = s.perfReport { perf.finish(report: out) }
         run.peakRSSMiB = hub.peakRSSMiB() ?? run.peakRSSMiB
         if !hub.child.isRunning { throw BenchError("the hub exited during the drain: \(hub.child.logTail())") }
+        hub.stop()
+        run.walBefore = walBefore
+        run.walAfter = fileMiB(s.store + "-wal")
         guard timing.done != nil else {
             throw BenchError("only \(timing.reached) of \(s.target) deliveries succeeded within \(Int(ctx.scale.waitLimit)) s; "
                              + "hub log: \(hub.child.logTail(5))")
@@ -57,6 +64,10 @@ struct DrainRun {
 
     var cpuNote: String {
         "CPU during the drain: hub \(Stats.percent(hubCPU)), nginx \(Stats.percent(nginxCPU)), harness (DB polling) \(Stats.percent(harnessCPU)), "
-            + "other processes \(Stats.percent(otherCPU)) of one CPU"
+            + "other processes \(Stats.percent(otherCPU)) of one CPU; WAL file \(walBefore) MiB before the hub started, \(walAfter) MiB after it stopped"
     }
+}
+
+private func fileMiB(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) >> 20
 }

@@ -22,6 +22,7 @@ enum DrainSuite {
         var setup = DrainRun.Setup(dir: dir, config: config, store: store, tenants: [tenant], target: n)
         if ctx.options.perf { setup.perfReport = (ctx.options.output as NSString).deletingLastPathComponent + "/drain-perf.txt" }
         let run = try DrainRun.run(ctx, setup)
+        ctx.report.foreign("drain", run.otherCPU)
         let rate = run.timing.rate() ?? 0
         let raw = ctx.report.value("raw_rps")
         let ratio = raw.map { rate / $0 }

@@ -42,6 +42,7 @@ enum FairnessSuite {
         var setup = DrainRun.Setup(dir: dir, config: config, store: store, tenants: fast, target: per * fast.count)
         if let slow { setup.watch = [slow] }
         let run = try DrainRun.run(ctx, setup)
+        ctx.report.foreign("fairness", run.otherCPU)
         let slowDone = run.watched.map { "; the slow tenant had \($0) succeeded by then" } ?? ""
         let rate = run.timing.rate() ?? 0
         return Measured(rate: rate, detail: String(format: "%.0f deliveries/s, done %.2f s after launch", rate, run.timing.done ?? 0)

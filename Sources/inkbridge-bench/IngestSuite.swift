@@ -32,6 +32,7 @@ enum IngestSuite {
         let r = try CurlLoad.run(plan)
         let delivered = counter.succeeded(tenant) ?? 0
         let cpu = (hub: hubCPU.percent(), nginx: nginxCPU.percent(), harness: selfCPU.percent(), machine: machineCPU.percent())
+        ctx.report.foreign("ingest", max(0, cpu.machine - cpu.hub - cpu.nginx - cpu.harness))
         let rss = hub.peakRSSMiB()
         if let perf, let perfReport {
             perf.finish(report: perfReport)

@@ -35,6 +35,7 @@ enum LatencySuite {
         while recorder.matched.load(ordering: .relaxed) < accepted && Date() < deadline { usleep(20_000) }
         let hubShare = hubCPU.percent(), selfShare = selfCPU.percent()
         let otherShare = max(0, machineCPU.percent() - hubShare - selfShare)
+        ctx.report.foreign("latency", otherShare)
         let arrivals = recorder.snapshot()
         var latencies: [Double] = [], answered: [Double] = []
         latencies.reserveCapacity(r.starts.count)

@@ -19,13 +19,15 @@ enum ProcStat {
 
     static func isZombie(_ pid: Int32) -> Bool { statFields(pid)?.first == "Z" }
 
-    /// CPU seconds all CPUs spent busy since boot (everything but idle and iowait in /proc/stat).
+    /// CPU seconds all processes spent since boot: user, nice and system time from /proc/stat, the
+    /// same kinds of time a process's own stat counts (interrupt and softirq time, charged to no
+    /// process, and steal are left out, so "other processes" is only other processes).
     static func machineBusySeconds() -> Double {
         guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
               let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return 0 }
         let v = line.split(separator: " ").dropFirst().compactMap { Double($0) }
-        guard v.count >= 5 else { return 0 }
-        return (v.reduce(0, +) - v[3] - v[4]) / ticksPerSecond
+        guard v.count >= 3 else { return 0 }
+        return (v[0] + v[1] + v[2]) / ticksPerSecond
     }
 
     /// Direct children of `pid` (nginx's workers).

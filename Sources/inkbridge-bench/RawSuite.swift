@@ -11,6 +11,7 @@ enum RawSuite {
         let r = try CurlLoad.run(CurlLoad.Plan(url: sink.url, body: .fixed(body), duration: ctx.scale.window))
         let nginxShare = nginxCPU.percent(), selfShare = selfCPU.percent()
         let otherShare = max(0, machineCPU.percent() - nginxShare - selfShare)
+        ctx.report.foreign("raw", otherShare)
         guard r.inWindow(204) > 0 else { throw BenchError("no 204 from nginx: \(r.firstError ?? "\(r.statuses)")") }
         ctx.report.add("raw", "raw_rps", r.inWindowRate(204), "req/s")
         ctx.report.note("raw", "64 transfers, keep-alive, 1 KiB POST to nginx for \(ctx.scale.window) s: \(r.inWindow(204)) answers 204, "

@@ -20,6 +20,8 @@ struct Report {
     /// Per suite: how its figures were counted, and what else was seen (CPU shares, prep times).
     private(set) var notes: [(suite: String, text: String)] = []
     private(set) var failures: [(suite: String, message: String)] = []
+    /// Per suite, the highest CPU share (percent of one CPU) taken by processes the harness did not start.
+    private(set) var foreignLoad: [(suite: String, percent: Double)] = []
 
     init(machine: Machine, quick: Bool) {
         self.machine = machine
@@ -37,6 +39,23 @@ struct Report {
     }
 
     mutating func note(_ suite: String, _ text: String) { notes.append((suite, text)) }
+
+    /// Records what other processes used during a suite's measurement; a large share marks its figures as noisy.
+    mutating func foreign(_ suite: String, _ percent: Double) {
+        if let i = foreignLoad.firstIndex(where: { $0.suite == suite }) {
+            foreignLoad[i].percent = max(foreignLoad[i].percent, percent)
+        } else {
+            foreignLoad.append((suite, percent))
+        }
+    }
+
+    /// A warning when other processes took a fifth of a CPU or more during some suite.
+    func foreignLoadWarning() -> String? {
+        let busy = foreignLoad.filter { $0.percent >= 20 }
+        guard !busy.isEmpty else { return nil }
+        return "WARNING: other processes shared the machine during " + busy.map { "\($0.suite) (\(Stats.percent($0.percent)) of one CPU)" }
+            .joined(separator: ", ") + "; their figures are pessimistic: rerun on a quiet machine to compare"
+    }
     mutating func fail(_ suite: String, _ message: String) { failures.append((suite, message)) }
 
     func value(_ name: String) -> Double? { figures.last { $0.name == name }?.value }
@@ -63,6 +82,7 @@ struct Report {
 
     func notesText() -> String {
         var out = ""
+        if let w = foreignLoadWarning() { out += w + "\n" }
         for n in notes { out += "[\(n.suite)] \(n.text)\n" }
         for f in failures { out += "[\(f.suite)] FAILED: \(f.message)\n" }
         return out
@@ -94,6 +114,7 @@ struct Report {
             ("suites", .object(suites)),
             ("figures", .array(figureList)),
             ("notes", .object(notesBySuite)),
+            ("other_processes_cpu_percent", .object(JSONObject(foreignLoad.map { ($0.suite, Self.number($0.percent.rounded())) }))),
             ("failures", .array(failures.map { .object(JSONObject([("suite", .string($0.suite)), ("message", .string($0.message))])) })),
         ]))
     }

@@ -25,6 +25,7 @@ enum StoreSuite {
         defer { sqlite3_finalize(insert) }
         let row = [UInt8](repeating: 0x61, count: 1024)
         var rows = 0, transactions = 0
+        let selfCPU = CPUMeter([getpid()]), machineCPU = CPUMeter.machine()
         let start = DispatchTime.now().uptimeNanoseconds
         let end = start + UInt64(ctx.scale.window * 1e9)
         var now = start
@@ -41,8 +42,11 @@ enum StoreSuite {
             now = DispatchTime.now().uptimeNanoseconds
         }
         let seconds = Double(now - start) / 1e9
+        let selfShare = selfCPU.percent(), otherShare = max(0, machineCPU.percent() - selfShare)
+        ctx.report.foreign("store", otherShare)
         ctx.report.add("store", "store_rows_per_s", Double(rows) / seconds, "rows/s")
         ctx.report.note("store", "1 KiB rows, WAL, synchronous=FULL, 100 rows per transaction: \(rows) rows in \(transactions) commits "
-                        + "(\(Int(Double(transactions) / seconds)) commits/s) over \(String(format: "%.1f", seconds)) s")
+                        + "(\(Int(Double(transactions) / seconds)) commits/s) over \(String(format: "%.1f", seconds)) s; "
+                        + "CPU: this loop \(Stats.percent(selfShare)), other processes \(Stats.percent(otherShare)) of one CPU")
     }
 }
