@@ -3,9 +3,8 @@ import Dispatch
 import Foundation
 
 /// Moves WAL frames into the database file from a connection and a thread of
-/// its own, so the writer never stalls on a checkpoint (its automatic
-/// checkpoints are turned off). PASSIVE checkpoints never block the writer or
-/// readers; the WAL restarts from its start once a checkpoint caught up.
+/// its own, so the writer's own automatic checkpoints find little left to copy.
+/// PASSIVE checkpoints never block the writer or readers.
 final class SQLiteCheckpointer: Sendable {
     private let queue = DispatchQueue(label: "inkbridge.sqlite.checkpoint", qos: .utility)
     // Set up in init, cancelled in stop.
