@@ -38,7 +38,18 @@ enum ServeCommand {
         do { server = try api.listen(host: listen.host, port: listen.port) } catch {
             throw CLIError.runtime("cannot listen on \(listen.host):\(listen.port): \(error)")
         }
-        let dispatcher = Task { try await hub.dispatcher.run() }
+        // A dispatcher that cannot run (its store failed at start-up) must not leave an API that
+        // acknowledges events nobody delivers: it stops the process, which then exits 1.
+        let dispatcher = Task { () -> StoreError? in
+            do throws(StoreError) {
+                try await hub.dispatcher.run()
+                return nil
+            } catch {
+                Output.error("inkbridge serve: the dispatcher stopped: \(error.message)")
+                kill(getpid(), SIGTERM)
+                return error
+            }
+        }
         let shown = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
         Output.error("inkbridge serve: \(config.config.tenants.count) tenants, store \(storeSpec), listening on http://\(shown):\(server.port)")
         _ = await shutdown.wait()
@@ -51,9 +62,10 @@ enum ServeCommand {
             }
         }
         await hub.dispatcher.stop(timeout: 10)
-        _ = await dispatcher.result
+        let failure = await dispatcher.value
         transport.shutdown()
         store.close()
+        if let failure { throw CLIError.runtime("the dispatcher stopped: \(failure.message)") }
         Output.error("inkbridge serve: stopped")
     }
 }
