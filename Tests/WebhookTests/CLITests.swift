@@ -65,6 +65,25 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("cannot read"), missing.stderr)
     }
 
+    func testValidateReportsEveryCRMMistakeWithItsPath() throws {
+        let path = dir + "/connectors.json"
+        try """
+        {"version":1,"tenants":[{"id":"acme","api_keys":[{"sha256":"\(String(repeating: "0", count: 64))"}],"connectors":[
+          {"id":"crm","type":"crm.salesforce",
+           "settings":{"object":"Opportunity","record_ref":"contract.customer.crm_ref",
+                       "fields":{"Amount":"contract..value","Contract_Status__c":"contract.status"}},
+           "secrets":{"client_id":{"env":"SF_ID"}}}]}]}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try runCLI(["validate", path], environment: ["SF_ID": "id"])
+        XCTAssertEqual(r.status, 2)
+        for expected in ["tenants[0].connectors[0].settings.instance_url: required",
+                         "tenants[0].connectors[0].settings.fields.Amount:",
+                         "tenants[0].connectors[0].secrets.client_secret: required"] {
+            XCTAssertTrue(r.stderr.contains(expected), "missing \(expected) in:\n\(r.stderr)")
+        }
+        XCTAssertTrue(r.stderr.contains("3 problems"), r.stderr)
+    }
+
     func testAuditVerifyDetectsTampering() throws {
         let store = "sqlite:\(dir!)/hub.db"
         let env = ["INKBRIDGE_MASTER_KEY": masterKey]
