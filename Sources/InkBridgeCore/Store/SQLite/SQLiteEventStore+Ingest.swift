@@ -16,16 +16,17 @@ extension SQLiteEventStore {
 
     static func ingestOne(_ db: SQLiteConnection, tenant: String, item: IngestItem, now: Date) throws(StoreError) -> IngestOutcome {
         let e = item.event
-        let existing = try db.statement("SELECT rid FROM events WHERE tenant = ? AND event_id = ?").bind(.text(tenant), .text(e.id))
-        if try existing.step() {
-            let rid = existing.int(0)
-            return IngestOutcome(eventID: e.id, duplicate: true, deliveries: try deliveryRefs(db, eventRowID: rid))
-        }
+        // Insert first; the unique (tenant, event_id) index tells a repeated event apart.
         try db.statement("""
             INSERT INTO events (tenant, event_id, type, occurred_at, contract_id, sequence, status, received_at, raw)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, event_id) DO NOTHING
             """).bind(.text(tenant), .text(e.id), .text(e.type), .double(e.occurredAt.unix), .text(e.contractID),
                       .int(e.sequence), .text(e.status), .double(now.unix), .blob(e.raw)).run()
+        if db.changes == 0 {
+            let existing = try db.statement("SELECT rid FROM events WHERE tenant = ? AND event_id = ?").bind(.text(tenant), .text(e.id))
+            guard try existing.step() else { throw StoreError(.failed, "event \(e.id) neither inserted nor found") }
+            return IngestOutcome(eventID: e.id, duplicate: true, deliveries: try deliveryRefs(db, eventRowID: existing.int(0)))
+        }
         let eventRowID = db.lastInsertRowID
         var refs: [DeliveryRef] = []
         for planned in item.deliveries {
