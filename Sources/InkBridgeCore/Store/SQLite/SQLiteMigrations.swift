@@ -51,7 +51,10 @@ enum SQLiteMigrations {
             excerpt TEXT,
             PRIMARY KEY (delivery_rid, number)
         ) WITHOUT ROWID;
+        -- A rowid table on purpose: new contracts append; only the small key index is written
+        -- at a random place (a WITHOUT ROWID table would put each ~1 KiB row on a random page).
         CREATE TABLE contracts (
+            rid INTEGER PRIMARY KEY,
             tenant TEXT NOT NULL,
             contract_id TEXT NOT NULL,
             sequence INTEGER NOT NULL,
@@ -59,8 +62,8 @@ enum SQLiteMigrations {
             updated_at REAL NOT NULL,
             customer_id TEXT,
             contract TEXT NOT NULL,
-            PRIMARY KEY (tenant, contract_id)
-        ) WITHOUT ROWID;
+            UNIQUE (tenant, contract_id)
+        );
         CREATE INDEX contracts_customer ON contracts (tenant, customer_id);
         CREATE TABLE connector_state (
             tenant TEXT NOT NULL,
