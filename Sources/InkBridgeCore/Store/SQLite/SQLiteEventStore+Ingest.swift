@@ -42,7 +42,7 @@ extension SQLiteEventStore {
                           .double(now.unix), .double(now.unix)).run()
             refs.append(DeliveryRef(id: id, connector: planned.connector, state: state))
         }
-        if e.type == EventType.statusChanged { try updateRegistry(db, tenant: tenant, event: e, now: now) }
+        if e.type == EventType.statusChanged { try updateRegistry(db, tenant: tenant, event: e, eventRowID: eventRowID, now: now) }
         return IngestOutcome(eventID: e.id, duplicate: false, deliveries: refs)
     }
 
@@ -104,16 +104,15 @@ extension SQLiteEventStore {
     }
 
     /// The contract registry keeps the highest sequence seen per contract.
-    static func updateRegistry(_ db: SQLiteConnection, tenant: String, event e: ContractEvent, now: Date) throws(StoreError) {
-        let contract = e.body["contract"] ?? .object(JSONObject())
+    static func updateRegistry(_ db: SQLiteConnection, tenant: String, event e: ContractEvent, eventRowID: Int64, now: Date) throws(StoreError) {
         try db.statement("""
-            INSERT INTO contracts (tenant, contract_id, sequence, status, updated_at, customer_id, contract)
+            INSERT INTO contracts (tenant, contract_id, sequence, status, updated_at, customer_id, event_rid)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (tenant, contract_id) DO UPDATE SET
                 sequence = excluded.sequence, status = excluded.status, updated_at = excluded.updated_at,
-                customer_id = excluded.customer_id, contract = excluded.contract
+                customer_id = excluded.customer_id, event_rid = excluded.event_rid
             WHERE excluded.sequence > contracts.sequence
             """).bind(.text(tenant), .text(e.contractID), .int(e.sequence), .text(e.status), .double(now.unix),
-                      .optional(e.customerID), .text(contract.jsonText)).run()
+                      .optional(e.customerID), .int(eventRowID)).run()
     }
 }

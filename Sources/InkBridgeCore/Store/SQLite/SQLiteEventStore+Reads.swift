@@ -80,14 +80,20 @@ extension SQLiteEventStore {
         }
     }
 
+    static let contractColumns = """
+        c.contract_id, c.sequence, c.status, c.updated_at, c.customer_id, e.raw FROM contracts c JOIN events e ON e.rid = c.event_rid
+        """
+
+    /// The `contract` object of the event the registry points at.
     static func contractRecord(_ s: SQLiteStatement, tenant: String) -> ContractRecord {
-        ContractRecord(tenant: tenant, id: s.text(0), sequence: s.int(1), status: s.text(2), updatedAt: Date(unix: s.double(3)),
-                       customerID: s.optionalText(4), contract: (try? JSONParser.parse(s.text(5))) ?? .null)
+        let event = (try? JSONParser.parse(s.blob(5))) ?? .null
+        return ContractRecord(tenant: tenant, id: s.text(0), sequence: s.int(1), status: s.text(2), updatedAt: Date(unix: s.double(3)),
+                              customerID: s.optionalText(4), contract: event["contract"] ?? .null)
     }
 
     public func contract(tenant: String, id: String) async throws(StoreError) -> ContractRecord? {
         try await reader.run { db throws(StoreError) in
-            let s = try db.statement("SELECT contract_id, sequence, status, updated_at, customer_id, contract FROM contracts WHERE tenant = ? AND contract_id = ?")
+            let s = try db.statement("SELECT \(Self.contractColumns) WHERE c.tenant = ? AND c.contract_id = ?")
                 .bind(.text(tenant), .text(id))
             guard try s.step() else { return nil }
             return Self.contractRecord(s, tenant: tenant)
@@ -97,8 +103,8 @@ extension SQLiteEventStore {
     public func contracts(tenant: String, customerID: String) async throws(StoreError) -> [ContractRecord] {
         try await reader.run { db throws(StoreError) in
             let s = try db.statement("""
-                SELECT contract_id, sequence, status, updated_at, customer_id, contract FROM contracts
-                WHERE tenant = ? AND customer_id = ? ORDER BY contract_id
+                SELECT \(Self.contractColumns)
+                WHERE c.tenant = ? AND c.customer_id = ? ORDER BY c.contract_id
                 """).bind(.text(tenant), .text(customerID))
             var out: [ContractRecord] = []
             while try s.step() { out.append(Self.contractRecord(s, tenant: tenant)) }

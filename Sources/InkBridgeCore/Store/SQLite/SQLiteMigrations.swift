@@ -51,19 +51,18 @@ enum SQLiteMigrations {
             excerpt TEXT,
             PRIMARY KEY (delivery_rid, number)
         ) WITHOUT ROWID;
-        -- A rowid table on purpose: new contracts append; only the small key index is written
-        -- at a random place (a WITHOUT ROWID table would put each ~1 KiB row on a random page).
+        -- The registry points at the event that carries the contract's latest state instead of
+        -- copying its `contract` object: ingest writes a small row, reads parse the event.
         CREATE TABLE contracts (
-            rid INTEGER PRIMARY KEY,
             tenant TEXT NOT NULL,
             contract_id TEXT NOT NULL,
             sequence INTEGER NOT NULL,
             status TEXT NOT NULL,
             updated_at REAL NOT NULL,
             customer_id TEXT,
-            contract TEXT NOT NULL,
-            UNIQUE (tenant, contract_id)
-        );
+            event_rid INTEGER NOT NULL REFERENCES events(rid),
+            PRIMARY KEY (tenant, contract_id)
+        ) WITHOUT ROWID;
         CREATE INDEX contracts_customer ON contracts (tenant, customer_id);
         CREATE TABLE connector_state (
             tenant TEXT NOT NULL,
