@@ -5,7 +5,7 @@ import InkBridgeCore
 /// The pure parts of the HTTP rules: excerpts, API error texts.
 final class TicketingHTTPRulesTests: XCTestCase {
     func testExcerptRedactsEverySecretAndStaysWithin2KiB() {
-        let r = SecretRedactor(secrets: ["s3cr3t-token", "dG9rZW4="])
+        let r = SecretRedactor(["s3cr3t-token", "dG9rZW4="])
         XCTAssertEqual(r.excerpt(Array("bad token s3cr3t-token / dG9rZW4=".utf8)), "bad token [redacted] / [redacted]")
         let long = String(repeating: "é", count: 3000) + "s3cr3t-token"
         let excerpt = r.excerpt(Array(long.utf8))!

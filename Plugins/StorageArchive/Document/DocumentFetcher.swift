@@ -21,7 +21,7 @@ struct DocumentFetcher: Sendable {
     let temporaryDirectory: String
     let connectTimeout: Double
     let clock: any HubClock
-    let redact: Redactor
+    let redact: SecretRedactor
 
     /// Fetches and verifies the document, runs `body` with it, then deletes the file.
     func withDocument(of event: ContractEvent,

@@ -41,26 +41,8 @@ struct FileDigest: Sendable, Equatable {
 
     /// Parses 64 hex digits (either case); nil otherwise.
     static func bytes(fromHex hex: String) -> [UInt8]? {
-        let chars = Array(hex.utf8)
-        guard chars.count == 64 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(32)
-        var i = 0
-        while i < 64 {
-            guard let hi = nibble(chars[i]), let lo = nibble(chars[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
-    }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x41...0x46: return c - 0x41 + 10
-        case 0x61...0x66: return c - 0x61 + 10
-        default: return nil
-        }
+        guard hex.utf8.count == 64 else { return nil }
+        return Digest.bytes(fromHex: hex)
     }
 }
 

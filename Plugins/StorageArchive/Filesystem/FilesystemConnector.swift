@@ -21,7 +21,7 @@ struct FilesystemArchiveConnector: Connector {
         fetcher = DocumentFetcher(http: context.http, network: context.network, settings: settings.document,
                                   authToken: secrets["document_token"], temporaryDirectory: context.temporaryDirectory,
                                   connectTimeout: min(context.timeout, 10), clock: context.clock,
-                                  redact: Redactor(secrets.allValues))
+                                  redact: SecretRedactor(secrets.allValues))
     }
 
     func deliver(_ delivery: Delivery) async -> DeliveryOutcome {

@@ -10,7 +10,7 @@ enum OutcomeRules {
     }
 
     /// The outcome of a transport failure (no HTTP answer at all).
-    static func outcome(for error: HTTPTransportError, doing what: String, redact: Redactor) -> DeliveryOutcome {
+    static func outcome(for error: HTTPTransportError, doing what: String, redact: SecretRedactor) -> DeliveryOutcome {
         let message = redact("\(what): \(error.message)")
         switch error.kind {
         case .blockedAddress, .invalidURL:

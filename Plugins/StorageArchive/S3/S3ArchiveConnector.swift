@@ -10,12 +10,12 @@ struct S3ArchiveConnector: Connector {
     let client: S3Client
     let fetcher: DocumentFetcher
     let clock: any HubClock
-    let redact: Redactor
+    let redact: SecretRedactor
 
     init(settings: S3Settings, credentials: SigV4Signer.Credentials, secrets: ResolvedSecrets, context: ConnectorContext) {
         self.settings = settings
         clock = context.clock
-        redact = Redactor(secrets.allValues)
+        redact = SecretRedactor(secrets.allValues)
         let connectTimeout = min(context.timeout, 10)
         client = S3Client(http: context.http, signer: SigV4Signer(credentials: credentials, region: settings.region, service: "s3"),
                           bucket: settings.bucket, endpoint: settings.endpoint, pathStyle: settings.pathStyle,

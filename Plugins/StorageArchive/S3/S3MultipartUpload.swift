@@ -17,7 +17,7 @@ struct S3MultipartUpload {
     let record: ArchiveRecord
 
     var client: S3Client { connector.client }
-    var redact: Redactor { connector.redact }
+    var redact: SecretRedactor { connector.redact }
 
     /// S3 allows at most 10,000 parts; parts other than the last are at least 5 MiB.
     static let maxParts: Int64 = 10_000

@@ -11,7 +11,7 @@ enum S3Outcome {
         "ConditionalRequestConflict", "OperationAborted", "Throttling", "ThrottlingException", "RequestLimitExceeded",
     ]
 
-    static func failure(_ response: HTTPResponse, operation: String, now: Date, redact: Redactor) -> DeliveryOutcome {
+    static func failure(_ response: HTTPResponse, operation: String, now: Date, redact: SecretRedactor) -> DeliveryOutcome {
         let parsed = S3ErrorResponse(body: response.body)
         var message = "\(operation) answered HTTP \(response.status)"
         if let code = parsed?.code { message += " \(code)" }

@@ -24,7 +24,7 @@ struct TicketingClient: Sendable {
         self.timeout = context.timeout
         self.allowPrivate = context.network.allowPrivate
         self.clock = context.clock
-        self.redactor = SecretRedactor(secrets: secrets)
+        self.redactor = SecretRedactor(secrets)
         self.errorMessage = errorMessage
     }
 

@@ -59,7 +59,8 @@ public final class Hub: Sendable {
         do { paused = try await store.pausedConnectors() } catch { throw HubError(.store, error.message) }
         var hashes: [(hash: [UInt8], tenant: String)] = []
         for t in config.config.tenants {
-            for h in t.apiKeyHashes { hashes.append((Self.hexBytes(h), t.id)) }
+            // Validated at load: 64 hex digits.
+            for h in t.apiKeyHashes { hashes.append((Digest.bytes(fromHex: h) ?? [], t.id)) }
         }
         loaded.withLock { $0 = Loaded(config: config, keyHashes: hashes) }
         dispatcher.install(installed, paused: paused)
@@ -125,16 +126,6 @@ public final class Hub: Sendable {
             try await store.appendAudit(actor: actor, action: paused ? "pause" : "resume", detail: key.description, now: clock.now())
         } catch { throw HubError(.store, error.message) }
         dispatcher.setPaused(key, paused)
-    }
-
-    static func hexBytes(_ hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var it = hex.utf8.makeIterator()
-        while let a = it.next(), let b = it.next() {
-            func v(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : (c | 0x20) - 87 }
-            out.append(v(a) << 4 | v(b))
-        }
-        return out
     }
 }
 

@@ -6,8 +6,7 @@ public enum Excerpt {
     public static func make(_ body: [UInt8], redacting secrets: [String] = []) -> String? {
         guard !body.isEmpty else { return nil }
         // Redact on a little more than the limit so a secret cut at the edge is still caught.
-        var text = String(decoding: body.prefix(limit + 256), as: UTF8.self)
-        for s in secrets where s.count >= 4 { text = text.replacingOccurrences(of: s, with: "[redacted]") }
+        var text = SecretRedactor(secrets).redact(String(decoding: body.prefix(limit + 256), as: UTF8.self))
         if text.utf8.count > limit {
             var cut = String(decoding: Array(text.utf8.prefix(limit)), as: UTF8.self)
             while cut.last == "\u{FFFD}" { cut.removeLast() }

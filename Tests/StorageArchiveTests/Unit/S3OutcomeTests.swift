@@ -5,7 +5,7 @@ import XCTest
 
 final class S3OutcomeTests: XCTestCase {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
-    let redact = Redactor(["AKIAEXAMPLEKEYID", "topsecretvalue"])
+    let redact = SecretRedactor(["AKIAEXAMPLEKEYID", "topsecretvalue"])
 
     func response(_ status: Int, _ body: String, headers: [(name: String, value: String)] = []) -> HTTPResponse {
         HTTPResponse(status: status, headers: headers, body: Array(body.utf8), duration: 0.01)
