@@ -55,7 +55,7 @@ public final class MicroHTTPServer: Sendable {
 
     deinit { stop() }
 
-    /// Stops accepting, lets requests in progress finish (bounded by `limits.stopGracePeriod`;
+    /// Stops taking work (new requests are answered 503), lets requests in progress finish (bounded by `limits.stopGracePeriod`;
     /// later ones are answered 503), and releases the daemon. Idempotent. Meant to be called
     /// from outside the handler: called from inside it, it waits out the grace period.
     public func stop() {
@@ -63,12 +63,13 @@ public final class MicroHTTPServer: Sendable {
             defer { d = nil }
             return d
         }) else { return }
-        // Stop accepting first; the listen socket is ours to close after the daemon stops.
-        let listenSocket = MHD_quiesce_daemon(handle.raw)
-        // Stopping MHD with a suspended connection is undefined: drain resumes every one.
+        // No MHD_quiesce_daemon: with the epoll thread pool it races the worker threads'
+        // own changes to the epoll set and can abort the process ("Failed to remove listen
+        // FD from epoll set", seen once in CI). Connections that arrive while draining are
+        // answered 503 instead. Stopping MHD with a suspended connection is undefined:
+        // drain resumes every one.
         core.drain()
         MHD_stop_daemon(handle.raw)
-        if listenSocket >= 0 { close(listenSocket) }
     }
 
     private static func startDaemon(core: ServerCore, address: SocketAddress, limits: HTTPServerLimits) -> OpaquePointer? {

@@ -6,7 +6,7 @@ import MicroHTTP
 
 /// `inkbridge serve`: loads the configuration, opens the store, runs the
 /// dispatcher and the HTTP API until SIGTERM/SIGINT, then stops taking work:
-/// the listener closes, requests in progress finish, deliveries in flight
+/// new requests are answered 503, requests in progress finish, deliveries in flight
 /// finish (each bounded), and it exits 0.
 enum ServeCommand {
     @Sendable static func run(_ args: [String]) async throws(CLIError) {
