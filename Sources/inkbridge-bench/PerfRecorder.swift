@@ -19,6 +19,10 @@ final class PerfRecorder {
         guard let child else { return }
         child.stop(signal: SIGINT, grace: 30)
         Self.writeReport(data: data, to: path)
+        // The raw data too, for `perf report -i` by hand (kept out of git).
+        let kept = (path as NSString).deletingPathExtension + ".data"
+        try? FileManager.default.removeItem(atPath: kept)
+        try? FileManager.default.copyItem(atPath: data, toPath: kept)
     }
 
     /// `perf report` of the hub, flat: by thread, then by library and symbol; to a text file.

@@ -241,18 +241,25 @@ public final class Dispatcher: Sendable {
         let now = clock.now()
         let attempt = claimed.attempts + 1
         let result = outcome ?? .retry("cancelled", "connector removed by a configuration reload")
+        // Jitter only matters for a retry; a success skips the random source (a getrandom call each).
+        let random = result.kind == .success ? 0.5 : Double.random(in: 0..<1)
         let transition = machine?.next(after: result, attemptNumber: attempt, createdAt: claimed.createdAt, now: now,
-                                       random: Double.random(in: 0..<1)) ?? .retry(at: now)
+                                       random: random) ?? .retry(at: now)
         let record = AttemptRecord(number: attempt, startedAt: startedAt, durationMs: now.timeIntervalSince(startedAt) * 1000,
                                    httpStatus: result.httpStatus, error: result.error, responseExcerpt: result.responseExcerpt)
         // The slot is free once the external system answered; the record is written in the next batch.
         completions.enqueue(DeliveryCompletion(rowID: claimed.rowID, attempt: record, transition: transition, lane: claimed.lane),
                             connector: key)
-        state.withLock { s in
+        let (wakeLoop, wakeStop) = state.withLock { s -> (Bool, Bool) in
             s.inFlight -= 1
-            guard var rt = s.runtimes[key] else { return }
+            let stopWaiter = s.stopping
+            guard var rt = s.runtimes[key] else { return (true, stopWaiter) }
             rt.inFlight -= 1
             rt.dirty = true
+            // The loop only claims once a batch of slots is free (or none is in flight): waking it
+            // for every answer cost a task switch per delivery for a pass that claims nothing.
+            let free = rt.installed.options.concurrency - rt.inFlight
+            var wake = free >= rt.claimBatch || rt.inFlight == 0 || s.inFlight == 0
             if let outcome {
                 switch outcome.kind {
                 case .success:
@@ -269,11 +276,15 @@ public final class Dispatcher: Sendable {
                     rt.breaker.record(success: true, now: now)
                 }
             }
-            if case .retry(let at) = transition, rt.nextDue.map({ at < $0 }) ?? true { rt.nextDue = at }
+            if case .retry(let at) = transition, rt.nextDue.map({ at < $0 }) ?? true {
+                rt.nextDue = at
+                wake = true
+            }
             s.runtimes[key] = rt
+            return (wake, stopWaiter)
         }
-        wake.signal()
-        idle.signal()
+        if wakeLoop { wake.signal() }
+        if wakeStop { idle.signal() }
     }
 }
 
