@@ -44,6 +44,41 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertLessThan(b1, firstA1Success, "another contract is not held up by ctr_A's retries")
     }
 
+    func testPauseHandsDeliveriesClaimedAheadBackUnattempted() async throws {
+        // Concurrency 1: one delivery in flight and two more claimed ahead of it.
+        let h = try await WebhookHarness(concurrency: 1)
+        h.receiver.setDelay(0.5)
+        let key = ConnectorKey(tenant: "acme", connector: "hook")
+        let events = (1...6).map { WebhookHarness.event("p\($0)", contract: "ctr_\($0)", sequence: 1) }
+        try await h.sandbox.emit(tenant: "acme", "[" + events.joined(separator: ",") + "]")
+        let store = h.sandbox.store
+        @Sendable func count(_ state: DeliveryState) async throws(StoreError) -> Int {
+            let page = try await store.deliveries(DeliveryQuery(tenant: "acme", state: state))
+            return page.items.count
+        }
+        let claimedAhead = try await eventually { try await count(.inFlight) == 3 }
+        XCTAssertTrue(claimedAhead, "1 delivery in flight and 2 claimed ahead")
+
+        try await h.sandbox.hub.setPaused(key, paused: true, actor: "test")
+        h.receiver.setDelay(0)
+        // The one already sent finishes; the two claimed ahead go back as paused, with no attempt spent.
+        let settled = try await eventually {
+            let (succeeded, paused, inFlight) = (try await count(.succeeded), try await count(.paused), try await count(.inFlight))
+            return succeeded == 1 && paused == 5 && inFlight == 0
+        }
+        XCTAssertTrue(settled)
+        XCTAssertEqual(h.receiver.requests.count, 1, "nothing claimed ahead was sent after the pause")
+        let paused = try await store.deliveries(DeliveryQuery(tenant: "acme", state: .paused)).items
+        XCTAssertEqual(paused.map(\.attempts), [0, 0, 0, 0, 0])
+
+        try await h.sandbox.hub.setPaused(key, paused: false, actor: "test")
+        let all = await h.receiver.waitForRequests(count: 6, timeout: 10)
+        await h.stop()
+        XCTAssertTrue(all)
+        XCTAssertEqual(Set(h.receiver.requests.compactMap(\.contractID)), Set((1...6).map { "ctr_\($0)" }), "each contract exactly once")
+        XCTAssertEqual(h.receiver.requests.count, 6)
+    }
+
     func testRetryAfterIsHonoured() async throws {
         let h = try await WebhookHarness(schedule: [0, 0])
         h.receiver.failNext(count: 1, status: 429, retryAfter: "2")

@@ -12,17 +12,17 @@ struct WebhookHarness {
     let sandbox: SandboxHub
 
     init(schedule: [Double] = [0.05, 0.05, 0.05, 0.05], allowPrivate: Bool = true, url: String? = nil,
-         extraConnectorSettings: String = "") async throws {
+         extraConnectorSettings: String = "", concurrency: Int = 32) async throws {
         receiver = try WebhookReceiver(secret: Self.secret)
         sandbox = try await SandboxHub(config: Self.config(url: url ?? receiver.url, schedule: schedule, allowPrivate: allowPrivate,
-                                                           extra: extraConnectorSettings),
+                                                           extra: extraConnectorSettings, concurrency: concurrency),
                                        registry: Self.registry, environment: ["HOOK_SECRET": Self.secret])
     }
 
-    static func config(url: String, schedule: [Double], allowPrivate: Bool, extra: String = "") -> String {
+    static func config(url: String, schedule: [Double], allowPrivate: Bool, extra: String = "", concurrency: Int = 32) -> String {
         """
         {"version":1,"network":{"allow_private":\(allowPrivate)},"tenants":[{"id":"acme","api_keys":[{"sha256":"\(String(repeating: "0", count: 64))"}],
-         "connectors":[{"id":"hook","type":"webhook","retry":{"schedule":\(schedule)},"concurrency":32,
+         "connectors":[{"id":"hook","type":"webhook","retry":{"schedule":\(schedule)},"concurrency":\(concurrency),
            "settings":{"url":"\(url)","headers":{"X-Team":"sales-ops"}\(extra)},"secrets":{"signing_secret":{"env":"HOOK_SECRET"}}}]}]}
         """
     }

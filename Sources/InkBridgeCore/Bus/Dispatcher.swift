@@ -24,6 +24,9 @@ public final class Dispatcher: Sendable {
         var tenants: [String] = []
         var connectorsByTenant: [String: [ConnectorKey]] = [:]
         var cursor = 0
+        /// Claimed ahead, not yet started: a finishing delivery takes the next one at once,
+        /// so a slot's turnaround never waits for a store round trip.
+        var ready: [ConnectorKey: ReadyQueue] = [:]
         var inFlight = 0
         var running = false
         var stopping = false
@@ -143,6 +146,12 @@ public final class Dispatcher: Sendable {
         while state.withLock({ $0.inFlight }) > 0 && clock.now() < deadline {
             await idle.wait(timeout: min(0.1, deadline.timeIntervalSince(clock.now())))
         }
+        // Claimed ahead and never started: back to the store as they were.
+        let unstarted = state.withLock { s -> [ClaimedDelivery] in
+            defer { s.ready = [:] }
+            return s.ready.values.flatMap { $0.all }
+        }
+        try? await store.release(unstarted.map(\.rowID), now: clock.now())
         // Every attempt that finished is recorded before the store closes.
         await completions.drained()
     }
@@ -150,10 +159,19 @@ public final class Dispatcher: Sendable {
     /// One round-robin pass over tenants and their connectors; answers how many deliveries started.
     private func claimPass() async -> Int {
         let now = clock.now()
-        let plan: [(ConnectorKey, Int)] = state.withLock { s in
-            var plan: [(ConnectorKey, Int)] = []
+        var toRelease: [ClaimedDelivery] = []
+        var fromReady: [(ClaimedDelivery, InstalledConnector, DeliveryStateMachine)] = []
+        // Per connector: slots reserved now, and how many to claim (slots plus room to claim ahead).
+        let plan: [(key: ConnectorKey, slots: Int, limit: Int)] = state.withLock { s in
+            // Claimed-ahead deliveries of a connector that cannot run them now go back to the store.
+            for (key, queue) in s.ready where !queue.isEmpty {
+                if let rt = s.runtimes[key], !s.stopping, rt.mayStartReady(now: now) { continue }
+                toRelease += queue.all
+                s.ready[key] = nil
+            }
+            var plan: [(ConnectorKey, Int, Int)] = []
             var globalFree = configuration.maxInFlight - s.inFlight
-            guard globalFree > 0, !s.tenants.isEmpty else { return [] }
+            guard globalFree > 0, !s.tenants.isEmpty, !s.stopping else { return [] }
             let n = s.tenants.count
             s.cursor = (s.cursor + 1) % n
             // A fair share per tenant, so one tenant's backlog cannot take every global slot.
@@ -162,13 +180,29 @@ public final class Dispatcher: Sendable {
                 let tenant = s.tenants[(s.cursor + i) % n]
                 var tenantFree = share
                 for key in s.connectorsByTenant[tenant] ?? [] {
-                    guard var rt = s.runtimes[key], rt.wantsClaim(now: now) else { continue }
-                    let free = min(rt.capacity(now: now), globalFree, tenantFree)
-                    // Claim in batches: while deliveries are in flight, wait for a few free slots
-                    // (their completions wake this loop) instead of one store round trip per slot.
-                    if free > 0 && (free >= rt.claimBatch || rt.inFlight == 0) {
+                    guard var rt = s.runtimes[key] else { continue }
+                    var free = min(rt.capacity(now: now), globalFree, tenantFree)
+                    // Slots free while deliveries wait claimed ahead (a breaker that closed again): start them.
+                    while free > 0, let c = s.ready[key]?.popFirst() {
+                        rt.breaker.started(now: now)
+                        rt.inFlight += 1
+                        s.inFlight += 1
+                        free -= 1
+                        globalFree -= 1
+                        tenantFree -= 1
+                        fromReady.append((c, rt.installed, rt.stateMachine))
+                    }
+                    guard rt.wantsClaim(now: now) else {
+                        s.runtimes[key] = rt
+                        continue
+                    }
+                    let room = rt.aheadTarget(now: now) - (s.ready[key]?.count ?? 0)
+                    let want = free + max(0, room)
+                    // Claim in batches: while deliveries are in flight, wait for a few free slots or
+                    // room ahead (their completions wake this loop) instead of a store round trip each.
+                    if want > 0 && (want >= rt.claimThreshold(now: now) || rt.inFlight == 0) {
                         rt.dirty = false
-                        plan.append((key, free))
+                        plan.append((key, free, want))
                         globalFree -= free
                         tenantFree -= free
                         // Reserve the slots now; unused ones are returned after the claim.
@@ -180,8 +214,13 @@ public final class Dispatcher: Sendable {
             }
             return plan
         }
+        if !toRelease.isEmpty { try? await store.release(toRelease.map(\.rowID), now: now) }
         var started = 0
-        for (key, limit) in plan {
+        for (c, installed, machine) in fromReady {
+            started += 1
+            Task { await self.perform(c, installed: installed, machine: machine) }
+        }
+        for (key, slots, limit) in plan {
             var claimed: [ClaimedDelivery] = []
             var nextDue: Date?
             do {
@@ -195,10 +234,18 @@ public final class Dispatcher: Sendable {
                 state.withLock { s in s.runtimes[key]?.lastError = "store: \(error.message)" }
                 nextDue = now.addingTimeInterval(1)
             }
-            let installed: InstalledConnector? = state.withLock { s in
-                let unused = limit - claimed.count
+            let startNow = min(slots, claimed.count)
+            let runtime: (InstalledConnector, DeliveryStateMachine)? = state.withLock { s in
+                let unused = slots - startNow
                 s.inFlight -= unused
-                guard var rt = s.runtimes[key] else { return nil }
+                guard var rt = s.runtimes[key], !s.stopping else {
+                    s.inFlight -= startNow
+                    if var rt = s.runtimes[key] {
+                        rt.inFlight -= slots
+                        s.runtimes[key] = rt
+                    }
+                    return nil
+                }
                 rt.inFlight -= unused
                 if claimed.count == limit { rt.dirty = true }
                 rt.nextDue = nextDue
@@ -208,17 +255,19 @@ public final class Dispatcher: Sendable {
                     rt.bucket = bucket
                     if rt.nextDue != nil { rt.nextDue = max(rt.nextDue!, bucket.nextToken(now: now)) }
                 }
-                for _ in claimed { rt.breaker.started(now: now) }
+                for _ in 0..<startNow { rt.breaker.started(now: now) }
+                if claimed.count > startNow {
+                    s.ready[key, default: ReadyQueue()].append(contentsOf: claimed[startNow...])
+                }
                 s.runtimes[key] = rt
-                return rt.installed
+                return (rt.installed, rt.stateMachine)
             }
-            guard let installed else {
-                // Uninstalled meanwhile: hand the claims back to the store as due now.
-                for c in claimed { await finish(c, key: key, machine: nil, outcome: nil, startedAt: now) }
+            guard let (installed, machine) = runtime else {
+                // Uninstalled or stopping meanwhile: hand the claims back to the store unattempted.
+                try? await store.release(claimed.map(\.rowID), now: now)
                 continue
             }
-            let machine = DeliveryStateMachine(options: installed.options)
-            for c in claimed {
+            for c in claimed[..<startNow] {
                 started += 1
                 Task { await self.perform(c, installed: installed, machine: machine) }
             }
@@ -226,41 +275,41 @@ public final class Dispatcher: Sendable {
         return started
     }
 
+    /// Delivers one claimed delivery, then, while the connector has deliveries claimed ahead
+    /// and may start them, the next one in the same slot.
     private func perform(_ claimed: ClaimedDelivery, installed: InstalledConnector, machine: DeliveryStateMachine) async {
-        let startedAt = clock.now()
-        let delivery = Delivery(id: claimed.id, tenantID: claimed.tenant, connectorID: claimed.connector, event: claimed.event,
-                                attempt: claimed.attempts + 1)
-        let outcome = await installed.connector.deliver(delivery)
-        metrics.attemptDuration.observe(max(0, clock.now().timeIntervalSince(startedAt)), [installed.type, outcome.kind.metricLabel])
-        await finish(claimed, key: installed.key, machine: machine, outcome: outcome, startedAt: startedAt)
+        var next: (ClaimedDelivery, InstalledConnector, DeliveryStateMachine)? = (claimed, installed, machine)
+        while let (claimed, installed, machine) = next {
+            let startedAt = clock.now()
+            let delivery = Delivery(id: claimed.id, tenantID: claimed.tenant, connectorID: claimed.connector, event: claimed.event,
+                                    attempt: claimed.attempts + 1)
+            let outcome = await installed.connector.deliver(delivery)
+            metrics.attemptDuration.observe(max(0, clock.now().timeIntervalSince(startedAt)), [installed.type, outcome.kind.metricLabel])
+            next = finish(claimed, key: installed.key, machine: machine, outcome: outcome, startedAt: startedAt)
+        }
     }
 
-    /// Queues the attempt record (or, with no outcome, hands the delivery back as due) and frees its slot.
-    private func finish(_ claimed: ClaimedDelivery, key: ConnectorKey, machine: DeliveryStateMachine?, outcome: DeliveryOutcome?,
-                        startedAt: Date) async {
+    /// Queues the attempt record and frees its slot; answers the connector's next delivery
+    /// claimed ahead when the slot may take it at once.
+    private func finish(_ claimed: ClaimedDelivery, key: ConnectorKey, machine: DeliveryStateMachine, outcome: DeliveryOutcome,
+                        startedAt: Date) -> (ClaimedDelivery, InstalledConnector, DeliveryStateMachine)? {
         let now = clock.now()
         let attempt = claimed.attempts + 1
-        let result = outcome ?? .retry("cancelled", "connector removed by a configuration reload")
+        let result = outcome
         // Jitter only matters for a retry; a success skips the random source (a getrandom call each).
         let random = result.kind == .success ? 0.5 : Double.random(in: 0..<1)
-        let transition = machine?.next(after: result, attemptNumber: attempt, createdAt: claimed.createdAt, now: now,
-                                       random: random) ?? .retry(at: now)
+        let transition = machine.next(after: result, attemptNumber: attempt, createdAt: claimed.createdAt, now: now, random: random)
         let record = AttemptRecord(number: attempt, startedAt: startedAt, durationMs: now.timeIntervalSince(startedAt) * 1000,
                                    httpStatus: result.httpStatus, error: result.error, responseExcerpt: result.responseExcerpt)
         // The slot is free once the external system answered; the record is written in the next batch.
         completions.enqueue(DeliveryCompletion(rowID: claimed.rowID, attempt: record, transition: transition, lane: claimed.lane),
                             connector: key)
-        let (wakeLoop, wakeStop) = state.withLock { s -> (Bool, Bool) in
+        let (wakeLoop, wakeStop, next) = state.withLock { s -> (Bool, Bool, (ClaimedDelivery, InstalledConnector, DeliveryStateMachine)?) in
             s.inFlight -= 1
             let stopWaiter = s.stopping
-            guard var rt = s.runtimes[key] else { return (true, stopWaiter) }
+            guard var rt = s.runtimes[key] else { return (true, stopWaiter, nil) }
             rt.inFlight -= 1
-            rt.dirty = true
-            // The loop only claims once a batch of slots is free (or none is in flight): waking it
-            // for every answer cost a task switch per delivery for a pass that claims nothing.
-            let free = rt.installed.options.concurrency - rt.inFlight
-            var wake = free >= rt.claimBatch || rt.inFlight == 0 || s.inFlight == 0
-            if let outcome {
+            do {
                 switch outcome.kind {
                 case .success:
                     rt.lastSuccessAt = now
@@ -276,21 +325,53 @@ public final class Dispatcher: Sendable {
                     rt.breaker.record(success: true, now: now)
                 }
             }
+            var wake = false
             if case .retry(let at) = transition, rt.nextDue.map({ at < $0 }) ?? true {
                 rt.nextDue = at
                 wake = true
             }
+            // The slot takes the next delivery claimed ahead, unless the connector may not start it now.
+            var next: (ClaimedDelivery, InstalledConnector, DeliveryStateMachine)?
+            if !s.stopping, s.inFlight < configuration.maxInFlight, rt.mayStartReady(now: now), let c = s.ready[key]?.popFirst() {
+                rt.breaker.started(now: now)
+                rt.inFlight += 1
+                s.inFlight += 1
+                next = (c, rt.installed, rt.stateMachine)
+            }
+            // The loop only claims a batch (free slots plus room ahead), or when nothing is in flight:
+            // waking it for every answer cost a task switch per delivery for a pass that claims nothing.
+            let free = max(0, rt.installed.options.concurrency - rt.inFlight)
+            let room = max(0, rt.aheadTarget(now: now) - (s.ready[key]?.count ?? 0))
+            if rt.wantsClaim(now: now) && (free + room >= rt.claimThreshold(now: now) || rt.inFlight == 0) { wake = true }
+            // Deliveries claimed ahead that this connector may not start now: the loop hands them back.
+            if next == nil && s.ready[key]?.isEmpty == false { wake = true }
             s.runtimes[key] = rt
-            return (wake, stopWaiter)
+            return (wake, stopWaiter, next)
         }
         if wakeLoop { wake.signal() }
         if wakeStop { idle.signal() }
+        return next
     }
 }
 
 extension ConnectorRuntime {
     /// The fewest free slots worth a claim while deliveries are in flight.
     var claimBatch: Int { max(1, min(16, installed.options.concurrency / 4)) }
+
+    /// How many deliveries to keep claimed ahead: up to two per slot, and none for a connector
+    /// that is rate limited, paused, disabled or whose circuit is not closed (they would only wait).
+    func aheadTarget(now: Date) -> Int {
+        guard installed.options.enabled, !paused, bucket == nil, breaker.state(now: now) == .closed else { return 0 }
+        return min(2 * installed.options.concurrency, 256)
+    }
+
+    /// The fewest deliveries (free slots plus room ahead) worth a claim while deliveries are in flight.
+    func claimThreshold(now: Date) -> Int { max(claimBatch, aheadTarget(now: now) / 4) }
+
+    /// Whether a delivery claimed ahead may start now (a slot is assumed free).
+    func mayStartReady(now: Date) -> Bool {
+        installed.options.enabled && !paused && bucket == nil && breaker.allowance(now: now) > 0
+    }
 
     /// When this connector could next start a delivery; nil when only a completion can change that.
     func wakeTime(now: Date) -> Date? {
@@ -304,5 +385,29 @@ extension ConnectorRuntime {
         }
         if let bucket, let e = earliest { earliest = max(e, bucket.nextToken(now: now)) }
         return earliest
+    }
+}
+
+/// A FIFO of deliveries claimed ahead (amortised O(1) at both ends).
+struct ReadyQueue {
+    private var items: [ClaimedDelivery] = []
+    private var head = 0
+
+    var count: Int { items.count - head }
+    var isEmpty: Bool { head == items.count }
+    var all: [ClaimedDelivery] { Array(items[head...]) }
+
+    mutating func append(contentsOf more: some Sequence<ClaimedDelivery>) {
+        if head > 0 && head * 2 >= items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        items.append(contentsOf: more)
+    }
+
+    mutating func popFirst() -> ClaimedDelivery? {
+        guard head < items.count else { return nil }
+        defer { head += 1 }
+        return items[head]
     }
 }

@@ -22,6 +22,9 @@ public protocol EventStore: Sendable {
     func ingest(tenant: String, items: [IngestItem], now: Date) async throws(StoreError) -> [IngestOutcome]
     func recoverInFlight(now: Date) async throws(StoreError) -> Int
     func claimDue(_ connector: ConnectorKey, now: Date, limit: Int) async throws(StoreError) -> [ClaimedDelivery]
+    /// Hands claimed deliveries that were never attempted back as they were before the claim
+    /// (due again, or `paused` when the connector is paused); no attempt is counted.
+    func release(_ rowIDs: [Int64], now: Date) async throws(StoreError)
     /// The earliest `next_attempt_at` of a claimable delivery of the connector, if any.
     func nextDue(_ connector: ConnectorKey) async throws(StoreError) -> Date?
     /// Records attempts and applies transitions; answers each delivery's resulting state in order.

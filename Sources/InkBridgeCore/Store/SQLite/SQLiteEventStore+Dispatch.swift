@@ -37,6 +37,22 @@ extension SQLiteEventStore {
         }
     }
 
+    public func release(_ rowIDs: [Int64], now: Date) async throws(StoreError) {
+        guard !rowIDs.isEmpty else { return }
+        try await writer.write(durable: false) { db throws(StoreError) in
+            let s = try db.statement("""
+                UPDATE deliveries SET updated_at = ?, state = CASE
+                    WHEN EXISTS (SELECT 1 FROM connector_state c WHERE c.tenant = deliveries.tenant AND c.connector = deliveries.connector AND c.paused = 1) THEN 7
+                    WHEN attempts > 0 THEN 3 ELSE 0 END
+                WHERE rid = ? AND state = 1
+                """)
+            for rid in rowIDs {
+                s.reset()
+                try s.bind(.double(now.unix), .int(rid)).run()
+            }
+        }
+    }
+
     public func nextDue(_ connector: ConnectorKey) async throws(StoreError) -> Date? {
         try await reader.run { db throws(StoreError) in
             let s = try db.statement("""
