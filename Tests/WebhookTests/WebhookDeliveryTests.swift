@@ -45,7 +45,7 @@ final class WebhookDeliveryTests: XCTestCase {
     }
 
     func testPauseHandsDeliveriesClaimedAheadBackUnattempted() async throws {
-        // Concurrency 1: one delivery in flight and two more claimed ahead of it.
+        // Concurrency 1: one delivery in flight and four more claimed ahead of it.
         let h = try await WebhookHarness(concurrency: 1)
         h.receiver.setDelay(0.5)
         let key = ConnectorKey(tenant: "acme", connector: "hook")
@@ -56,12 +56,12 @@ final class WebhookDeliveryTests: XCTestCase {
             let page = try await store.deliveries(DeliveryQuery(tenant: "acme", state: state))
             return page.items.count
         }
-        let claimedAhead = try await eventually { try await count(.inFlight) == 3 }
-        XCTAssertTrue(claimedAhead, "1 delivery in flight and 2 claimed ahead")
+        let claimedAhead = try await eventually { try await count(.inFlight) == 5 }
+        XCTAssertTrue(claimedAhead, "1 delivery in flight and 4 claimed ahead")
 
         try await h.sandbox.hub.setPaused(key, paused: true, actor: "test")
         h.receiver.setDelay(0)
-        // The one already sent finishes; the two claimed ahead go back as paused, with no attempt spent.
+        // The one already sent finishes; the four claimed ahead go back as paused, with no attempt spent.
         let settled = try await eventually {
             let (succeeded, paused, inFlight) = (try await count(.succeeded), try await count(.paused), try await count(.inFlight))
             return succeeded == 1 && paused == 5 && inFlight == 0

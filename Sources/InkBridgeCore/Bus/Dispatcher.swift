@@ -10,6 +10,8 @@ public final class Dispatcher: Sendable {
     public struct Configuration: Sendable {
         /// Deliveries in flight across all connectors.
         public var maxInFlight = 512
+        /// Deliveries claimed ahead across all connectors (each holds its event in memory).
+        public var maxClaimedAhead = 2048
         /// Longest wait between checks when nothing is known to be due.
         public var idleWait = 1.0
         /// How often a connector with nothing due asks the store again, so work
@@ -171,6 +173,7 @@ public final class Dispatcher: Sendable {
             }
             var plan: [(ConnectorKey, Int, Int)] = []
             var globalFree = configuration.maxInFlight - s.inFlight
+            var aheadFree = configuration.maxClaimedAhead - s.ready.values.reduce(0) { $0 + $1.count }
             guard globalFree > 0, !s.tenants.isEmpty, !s.stopping else { return [] }
             let n = s.tenants.count
             s.cursor = (s.cursor + 1) % n
@@ -196,13 +199,14 @@ public final class Dispatcher: Sendable {
                         s.runtimes[key] = rt
                         continue
                     }
-                    let room = rt.aheadTarget(now: now) - (s.ready[key]?.count ?? 0)
-                    let want = free + max(0, room)
+                    let room = max(0, min(rt.aheadTarget(now: now) - (s.ready[key]?.count ?? 0), aheadFree))
+                    let want = free + room
                     // Claim in batches: while deliveries are in flight, wait for a few free slots or
                     // room ahead (their completions wake this loop) instead of a store round trip each.
                     if want > 0 && (want >= rt.claimThreshold(now: now) || rt.inFlight == 0) {
                         rt.dirty = false
                         plan.append((key, free, want))
+                        aheadFree -= room
                         globalFree -= free
                         tenantFree -= free
                         // Reserve the slots now; unused ones are returned after the claim.
@@ -358,15 +362,15 @@ extension ConnectorRuntime {
     /// The fewest free slots worth a claim while deliveries are in flight.
     var claimBatch: Int { max(1, min(16, installed.options.concurrency / 4)) }
 
-    /// How many deliveries to keep claimed ahead: up to two per slot, and none for a connector
+    /// How many deliveries to keep claimed ahead: up to four per slot, and none for a connector
     /// that is rate limited, paused, disabled or whose circuit is not closed (they would only wait).
     func aheadTarget(now: Date) -> Int {
         guard installed.options.enabled, !paused, bucket == nil, breaker.state(now: now) == .closed else { return 0 }
-        return min(2 * installed.options.concurrency, 256)
+        return min(4 * installed.options.concurrency, 256)
     }
 
     /// The fewest deliveries (free slots plus room ahead) worth a claim while deliveries are in flight.
-    func claimThreshold(now: Date) -> Int { max(claimBatch, aheadTarget(now: now) / 4) }
+    func claimThreshold(now: Date) -> Int { max(claimBatch, aheadTarget(now: now) / 2) }
 
     /// Whether a delivery claimed ahead may start now (a slot is assumed free).
     func mayStartReady(now: Date) -> Bool {

@@ -41,6 +41,31 @@ final class SQLiteEventStoreTests: XCTestCase {
         XCTAssertFalse(other.duplicate, "event ids are unique per tenant only")
     }
 
+    func testAnEventQueuedBehindAnInFlightHeadIsReleasedWhenTheHeadFinishes() async throws {
+        // The head is claimed while its lane holds nothing else; the next status arrives while it is in flight.
+        _ = try await ingest(TestEvents.event(id: "e1", sequence: 1))
+        let head = try await store.claimDue(hook, now: now, limit: 10)
+        XCTAssertEqual(head.map(\.event.id), ["e1"])
+        _ = try await ingest(TestEvents.event(id: "e2", sequence: 2))
+        do { let value = try await store.claimDue(hook, now: now, limit: 10).count; XCTAssertEqual(value, 0, "e2 waits behind e1") }
+        do { let value = try await complete(head[0], .succeed); XCTAssertEqual(value, .succeeded) }
+        do { let value = try await store.claimDue(hook, now: now, limit: 10).map(\.event.id); XCTAssertEqual(value, ["e2"]) }
+    }
+
+    func testAReplayedDeliveryBehindANewHeadIsReleasedAfterIt() async throws {
+        _ = try await ingest(TestEvents.event(id: "e1", sequence: 1))
+        let first = try await store.claimDue(hook, now: now, limit: 10)
+        _ = try await complete(first[0], .dead)
+        _ = try await ingest(TestEvents.event(id: "e2", sequence: 2))
+        let second = try await store.claimDue(hook, now: now, limit: 10)
+        XCTAssertEqual(second.map(\.event.id), ["e2"])
+        // Replayed while e2 is in flight: it waits for e2, then goes.
+        do { let value = try await store.replay(tenant: "acme", deliveryID: first[0].id, now: now); XCTAssertEqual(value, .replayed) }
+        do { let value = try await store.claimDue(hook, now: now, limit: 10).count; XCTAssertEqual(value, 0, "the replay waits behind e2") }
+        _ = try await complete(second[0], .succeed)
+        do { let value = try await store.claimDue(hook, now: now, limit: 10).map(\.event.id); XCTAssertEqual(value, ["e1"]) }
+    }
+
     func testLaneReleasesLaterSequencesOnlyAfterTheHeadFinishes() async throws {
         for s in 1...3 { _ = try await ingest(TestEvents.event(id: "e\(s)", sequence: Int64(s))) }
         _ = try await ingest(TestEvents.event(id: "other", contract: "ctr_2", sequence: 1))

@@ -100,7 +100,7 @@ extension SQLiteEventStore {
             // A state connector never retries a status that a newer queued one replaces.
             if isState {
                 let newer = try db.statement("""
-                    SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence > ? AND state IN \(activeStates) LIMIT 1
+                    SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence > ? AND state IN (0, 1, 3, 7) LIMIT 1
                     """).bind(.text(tenant), .text(connector), .text(contract), .int(sequence))
                 if try newer.step() { state = .superseded }
             }
@@ -110,7 +110,14 @@ extension SQLiteEventStore {
             UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, head = ?, updated_at = ?, last_error = ? WHERE rid = ?
             """).bind(.int(state.code), .int(Int64(a.number)), .double(nextAt.unix), .int(state.isActive ? 1 : 0),
                       .double(now.unix), .optional(errorText), .int(c.rowID)).run()
+        // Read as it is now, not as claimed: an event ingested meanwhile may have queued behind it.
+        var hasFollowers = true
         if state.isTerminal {
+            let row = try db.statement("SELECT followers FROM deliveries WHERE rid = ?").bind(.int(c.rowID))
+            hasFollowers = try !row.step() || row.int(0) != 0
+        }
+        // A head without followers leaves an empty lane: nothing to mark stale, no next head to find.
+        if state.isTerminal && hasFollowers {
             if state == .succeeded && isState {
                 // Anything older still queued in the lane can never be sent now.
                 try db.statement("""
@@ -120,8 +127,8 @@ extension SQLiteEventStore {
             }
             // This delivery was the lane's head, so the lane has none now: the lowest active one becomes it.
             try db.statement("""
-                UPDATE deliveries SET head = 1 WHERE rid = (
-                    SELECT rid FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND state IN \(activeStates)
+                UPDATE deliveries SET head = 1, followers = 1 WHERE rid = (
+                    SELECT rid FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND state IN (0, 1, 3, 7)
                     ORDER BY sequence, rid LIMIT 1)
                 """).bind(.text(tenant), .text(connector), .text(contract)).run()
         }

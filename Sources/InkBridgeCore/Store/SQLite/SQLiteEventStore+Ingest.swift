@@ -1,7 +1,8 @@
 import Foundation
 
 extension SQLiteEventStore {
-    static let activeStates = "(0, 1, 3, 7)"
+    // Active states (pending, in_flight, retrying, paused) are written as the literal
+    // `(0, 1, 3, 7)` in SQL: literal statements are cached by address (SQLiteConnection).
 
     public func ingest(tenant: String, items: [IngestItem], now: Date) async throws(StoreError) -> [IngestOutcome] {
         try await writer.write { db throws(StoreError) in
@@ -33,10 +34,14 @@ extension SQLiteEventStore {
             let state = try placeDelivery(db, tenant: tenant, planned: planned, event: e, now: now)
             let id = IDGenerator.make("dlv", now: now)
             var head = false
-            if state.isActive { head = try !laneHasActive(db, tenant: tenant, connector: planned.connector, contract: e.contractID) }
+            if state.isActive {
+                head = try !laneHasActive(db, tenant: tenant, connector: planned.connector, contract: e.contractID)
+                // Queued behind another: the lane's head must look for a next head when it finishes.
+                if !head { try markHeadHasFollowers(db, tenant: tenant, connector: planned.connector, contract: e.contractID) }
+            }
             try db.statement("""
-                INSERT INTO deliveries (id, tenant, connector, event_rid, contract_id, sequence, state, is_state, head, next_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO deliveries (id, tenant, connector, event_rid, contract_id, sequence, state, is_state, head, next_at, created_at, followers)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
                 """).bind(.text(id), .text(tenant), .text(planned.connector), .int(eventRowID), .text(e.contractID),
                           .int(e.sequence), .int(state.code), .int(planned.isStateConnector ? 1 : 0), .int(head ? 1 : 0),
                           .double(now.unix), .double(now.unix)).run()
@@ -59,7 +64,7 @@ extension SQLiteEventStore {
             """).bind(.text(tenant), .text(planned.connector), .text(e.contractID))
         if try delivered.step(), let maxSeq = delivered.optionalInt(0), maxSeq >= e.sequence { return .stale }
         let newer = try db.statement("""
-            SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence > ? AND state IN \(activeStates) LIMIT 1
+            SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence > ? AND state IN (0, 1, 3, 7) LIMIT 1
             """).bind(.text(tenant), .text(planned.connector), .text(e.contractID), .int(e.sequence))
         if try newer.step() { return .superseded }
         try supersedeOlder(db, tenant: tenant, connector: planned.connector, contract: e.contractID, below: e.sequence, now: now)
@@ -77,20 +82,30 @@ extension SQLiteEventStore {
 
     static func laneHasActive(_ db: SQLiteConnection, tenant: String, connector: String, contract: String) throws(StoreError) -> Bool {
         try db.statement("""
-            SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND state IN \(activeStates) LIMIT 1
+            SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND state IN (0, 1, 3, 7) LIMIT 1
             """).bind(.text(tenant), .text(connector), .text(contract)).step()
     }
 
-    /// Makes the lane's lowest active delivery its head, when the lane has no head.
+    /// Makes the lane's lowest active delivery its head, when the lane has no head. The head is
+    /// then marked as having followers: the lane may hold more than it (a replayed delivery).
     static func promoteHead(_ db: SQLiteConnection, tenant: String, connector: String, contract: String) throws(StoreError) {
         let hasHead = try db.statement("""
-            SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND head = 1 AND state IN \(activeStates) LIMIT 1
+            SELECT 1 FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND head = 1 AND state IN (0, 1, 3, 7) LIMIT 1
             """).bind(.text(tenant), .text(connector), .text(contract))
-        if try hasHead.step() { return }
+        if try !hasHead.step() {
+            try db.statement("""
+                UPDATE deliveries SET head = 1 WHERE rid = (
+                    SELECT rid FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND state IN (0, 1, 3, 7)
+                    ORDER BY sequence, rid LIMIT 1)
+                """).bind(.text(tenant), .text(connector), .text(contract)).run()
+        }
+        try markHeadHasFollowers(db, tenant: tenant, connector: connector, contract: contract)
+    }
+
+    /// The lane's head will look for a next head when it finishes.
+    static func markHeadHasFollowers(_ db: SQLiteConnection, tenant: String, connector: String, contract: String) throws(StoreError) {
         try db.statement("""
-            UPDATE deliveries SET head = 1 WHERE rid = (
-                SELECT rid FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND state IN \(activeStates)
-                ORDER BY sequence, rid LIMIT 1)
+            UPDATE deliveries SET followers = 1 WHERE tenant = ? AND connector = ? AND contract_id = ? AND head = 1 AND followers = 0
             """).bind(.text(tenant), .text(connector), .text(contract)).run()
     }
 

@@ -19,7 +19,7 @@ extension SQLiteEventStore {
             let s = try db.statement("SELECT rid, received_at, raw FROM events WHERE tenant = ? AND event_id = ?").bind(.text(tenant), .text(id))
             guard try s.step() else { return nil }
             let rid = s.int(0), receivedAt = Date(unix: s.double(1)), raw = s.blob(2)
-            let d = try db.statement("SELECT \(Self.summaryColumns) FROM deliveries d JOIN events e ON e.rid = d.event_rid WHERE d.event_rid = ? ORDER BY d.rid")
+            let d = try db.statement(dynamic: "SELECT \(Self.summaryColumns) FROM deliveries d JOIN events e ON e.rid = d.event_rid WHERE d.event_rid = ? ORDER BY d.rid")
                 .bind(.int(rid))
             var deliveries: [DeliverySummary] = []
             while try d.step() { deliveries.append(Self.summary(d)) }
@@ -42,7 +42,7 @@ extension SQLiteEventStore {
             }
             let limit = max(1, min(query.limit, 500))
             let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-            let s = try db.statement("""
+            let s = try db.statement(dynamic: """
                 SELECT \(Self.summaryColumns) FROM deliveries d JOIN events e ON e.rid = d.event_rid
                 \(whereSQL) ORDER BY d.rid DESC LIMIT ?
                 """).bind(binds + [.int(Int64(limit + 1))])
@@ -60,7 +60,7 @@ extension SQLiteEventStore {
 
     public func delivery(tenant: String?, id: String) async throws(StoreError) -> DeliveryDetail? {
         try await reader.run { db throws(StoreError) in
-            let s = try db.statement("SELECT \(Self.summaryColumns) FROM deliveries d JOIN events e ON e.rid = d.event_rid WHERE d.id = ?")
+            let s = try db.statement(dynamic: "SELECT \(Self.summaryColumns) FROM deliveries d JOIN events e ON e.rid = d.event_rid WHERE d.id = ?")
                 .bind(.text(id))
             guard try s.step() else { return nil }
             let summary = Self.summary(s)
@@ -93,7 +93,7 @@ extension SQLiteEventStore {
 
     public func contract(tenant: String, id: String) async throws(StoreError) -> ContractRecord? {
         try await reader.run { db throws(StoreError) in
-            let s = try db.statement("SELECT \(Self.contractColumns) WHERE c.tenant = ? AND c.contract_id = ?")
+            let s = try db.statement(dynamic: "SELECT \(Self.contractColumns) WHERE c.tenant = ? AND c.contract_id = ?")
                 .bind(.text(tenant), .text(id))
             guard try s.step() else { return nil }
             return Self.contractRecord(s, tenant: tenant)
@@ -102,7 +102,7 @@ extension SQLiteEventStore {
 
     public func contracts(tenant: String, customerID: String) async throws(StoreError) -> [ContractRecord] {
         try await reader.run { db throws(StoreError) in
-            let s = try db.statement("""
+            let s = try db.statement(dynamic: """
                 SELECT \(Self.contractColumns)
                 WHERE c.tenant = ? AND c.customer_id = ? ORDER BY c.contract_id
                 """).bind(.text(tenant), .text(customerID))

@@ -87,5 +87,11 @@ enum SQLiteMigrations {
             hash TEXT NOT NULL
         );
         """),
+        // A lane head with followers = 0 has no other active delivery behind it, so finishing it
+        // skips the search for a next head (an index search and a row read per delivery). Rows
+        // from before this migration count as having followers: the search is then merely done.
+        ("2026-11-26-lane-followers", """
+        ALTER TABLE deliveries ADD COLUMN followers INTEGER NOT NULL DEFAULT 1;
+        """),
     ]
 }
