@@ -40,7 +40,11 @@ public enum JSON: Sendable, Equatable {
     /// The value at a dotted path (`contract.customer.id`); array elements by index (`targets.0`).
     public subscript(path path: String) -> JSON? {
         var current: JSON = self
-        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+        var rest = path.utf8[...]
+        // Walks the parts in UTF-8 without building an array of them (this runs several times per event).
+        while true {
+            let dot = rest.firstIndex(of: UInt8(ascii: "."))
+            let part = Substring(rest[..<(dot ?? rest.endIndex)])
             switch current {
             case .object(let o):
                 guard let next = o[String(part)] else { return nil }
@@ -51,8 +55,9 @@ public enum JSON: Sendable, Equatable {
             default:
                 return nil
             }
+            guard let dot else { return current }
+            rest = rest[rest.index(after: dot)...]
         }
-        return current
     }
 
     public subscript(key: String) -> JSON? { objectValue?[key] }
@@ -69,29 +74,69 @@ public enum JSON: Sendable, Equatable {
 }
 
 /// A JSON object that remembers the order of its keys.
+///
+/// Stored as its entries in order; small objects (the usual event has objects of
+/// a handful of keys) are searched linearly, which beats hashing every key. Past
+/// `indexThreshold` keys a hash index is kept too, so a hostile body with many
+/// keys stays linear to parse.
 public struct JSONObject: Sendable, Equatable {
-    public private(set) var keys: [String] = []
-    private var values: [String: JSON] = [:]
+    public private(set) var entries: [(key: String, value: JSON)] = []
+    private var index: [String: Int]?
+    static let indexThreshold = 16
 
     public init() {}
     public init(_ pairs: [(String, JSON)]) { for (k, v) in pairs { self[k] = v } }
 
+    public var keys: [String] { entries.map(\.key) }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return entries.firstIndex { $0.key == key }
+    }
+
     public subscript(key: String) -> JSON? {
-        get { values[key] }
+        get { position(of: key).map { entries[$0].value } }
         set {
             if let newValue {
-                if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if values.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let i = position(of: key) { entries[i].value = newValue } else { append(key, newValue) }
+            } else if let i = position(of: key) {
+                entries.remove(at: i)
+                if index != nil { rebuildIndex() }
             }
         }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
-    public var entries: [(key: String, value: JSON)] { keys.map { ($0, values[$0]!) } }
+    /// Adds `key` unless it is already there; false when it was (the parser's duplicate check).
+    mutating func insertNew(_ key: String, _ value: JSON) -> Bool {
+        if position(of: key) != nil { return false }
+        append(key, value)
+        return true
+    }
 
-    public static func == (a: JSONObject, b: JSONObject) -> Bool { a.values == b.values }
+    private mutating func append(_ key: String, _ value: JSON) {
+        entries.append((key, value))
+        if index != nil {
+            index![key] = entries.count - 1
+        } else if entries.count > Self.indexThreshold {
+            rebuildIndex()
+        }
+    }
+
+    private mutating func rebuildIndex() {
+        var built: [String: Int] = [:]
+        built.reserveCapacity(entries.count)
+        for (i, e) in entries.enumerated() { built[e.key] = i }
+        index = built
+    }
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// Equal when both hold the same keys with equal values, in any order.
+    public static func == (a: JSONObject, b: JSONObject) -> Bool {
+        guard a.entries.count == b.entries.count else { return false }
+        return a.entries.allSatisfy { e in b[e.key] == e.value }
+    }
 }
 
 extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

@@ -113,8 +113,7 @@ public enum JSONParser {
                 index += 1
                 skipWhitespace()
                 let value = try parseValue(depth: depth)
-                guard object[key] == nil else { throw error("duplicate key \"\(key)\"") }
-                object[key] = value
+                guard object.insertNew(key, value) else { throw error("duplicate key \"\(key)\"") }
                 skipWhitespace()
                 if peek == UInt8(ascii: ",") { index += 1; continue }
                 if peek == UInt8(ascii: "}") { index += 1; return .object(object) }
@@ -164,18 +163,30 @@ public enum JSONParser {
         mutating func parseString() throws(JSONParseError) -> String {
             index += 1
             let start = index
-            // Fast path: no escapes.
-            while index < buffer.count {
-                let c = buffer[index]
-                if c == UInt8(ascii: "\"") {
-                    let slice = UnsafeBufferPointer(rebasing: buffer[start..<index])
-                    guard let s = String(validating: slice, as: UTF8.self) else { throw JSONParseError(offset: start, message: "invalid UTF-8 in string") }
-                    index += 1
-                    return s
+            // Fast path: no escapes. A plain pointer walk (this loop sees most of an event's bytes);
+            // an all-ASCII string needs no UTF-8 validation.
+            if let base = buffer.baseAddress {
+                var i = index
+                var high: UInt8 = 0
+                let end = buffer.count
+                while i < end {
+                    let c = base[i]
+                    if c == UInt8(ascii: "\"") {
+                        let slice = UnsafeBufferPointer(start: base + start, count: i - start)
+                        index = i + 1
+                        if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
+                        guard let s = String(validating: slice, as: UTF8.self) else { throw JSONParseError(offset: start, message: "invalid UTF-8 in string") }
+                        return s
+                    }
+                    if c == UInt8(ascii: "\\") { break }
+                    if c < 0x20 {
+                        index = i
+                        throw error("control character in string")
+                    }
+                    high |= c
+                    i += 1
                 }
-                if c == UInt8(ascii: "\\") { break }
-                if c < 0x20 { throw error("control character in string") }
-                index += 1
+                index = i
             }
             var bytes = Array(UnsafeBufferPointer(rebasing: buffer[start..<index]))
             while true {

@@ -20,6 +20,34 @@ final class JSONTests: XCTestCase {
         XCTAssertThrowsError(try JSONParser.parse("\"tab\there\""))
     }
 
+    func testStringsInvalidUTF8AndControlCharactersAreRejectedWithTheirOffset() throws {
+        XCTAssertEqual(try JSONParser.parse(Array(#"["plain","é and ü","mixed \n é"]"#.utf8)), ["plain", "é and ü", "mixed \n é"])
+        XCTAssertThrowsError(try JSONParser.parse([0x22, 0x61, 0xC3, 0x28, 0x22])) { error in
+            XCTAssertEqual((error as? JSONParseError)?.offset, 1, "the string that holds the bad UTF-8")
+        }
+        XCTAssertThrowsError(try JSONParser.parse([0x22, 0x61, 0x62, 0x01, 0x22])) { error in
+            XCTAssertEqual((error as? JSONParseError)?.offset, 3, "the control character itself")
+        }
+        XCTAssertThrowsError(try JSONParser.parse(Array(#""unterminated"#.utf8)))
+    }
+
+    func testLargeObjectsKeepOrderAndRejectADuplicateKey() throws {
+        // Past 16 keys the object keeps a hash index: order, lookup and the duplicate check still hold.
+        let keys = (0..<40).map { "k\($0)" }
+        let text = "{" + keys.map { "\"\($0)\":\($0.dropFirst())" }.joined(separator: ",") + "}"
+        var object = try XCTUnwrap(JSONParser.parse(text).objectValue)
+        XCTAssertEqual(object.keys, keys)
+        XCTAssertEqual(object["k39"], .number("39"))
+        object["k3"] = nil
+        XCTAssertNil(object["k3"])
+        XCTAssertEqual(object["k4"], .number("4"))
+        XCTAssertEqual(object.count, 39)
+        XCTAssertThrowsError(try JSONParser.parse("{" + keys.map { "\"\($0)\":1" }.joined(separator: ",") + ",\"k7\":2}")) { error in
+            XCTAssertEqual((error as? JSONParseError)?.message, "duplicate key \"k7\"")
+        }
+        XCTAssertEqual(try JSONParser.parse(#"{"a":1,"b":2}"#), try JSONParser.parse(#"{"b":2,"a":1}"#), "equality ignores key order")
+    }
+
     func testPathLookup() throws {
         let json = try JSONParser.parse(#"{"contract":{"customer":{"id":"c1"},"targets":[{"s":"P1"}]}}"#)
         XCTAssertEqual(json[path: "contract.customer.id"], .string("c1"))

@@ -12,7 +12,14 @@ final class SQLiteConnection {
     /// mid-iteration would pin an old read snapshot (WAL) until it is reset.
     private var used: [SQLiteStatement] = []
 
+    /// Once per process, before the first connection.
+    private static let configured: Bool = {
+        _ = ib_sqlite_disable_memstatus()
+        return true
+    }()
+
     init(path: String, readOnly: Bool = false) throws(StoreError) {
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -115,7 +122,18 @@ final class SQLiteStatement {
             case .null: sqlite3_bind_null(stmt, idx)
             case .int(let n): sqlite3_bind_int64(stmt, idx, n)
             case .double(let d): sqlite3_bind_double(stmt, idx, d)
-            case .text(let s): sqlite3_bind_text(stmt, idx, s, -1, ib_sqlite_transient())
+            case .text(let s):
+                // With its length: SQLite need not scan for the terminator.
+                var text = s
+                text.withUTF8 { p in
+                    p.withMemoryRebound(to: CChar.self) { c in
+                        if let base = c.baseAddress, c.count > 0 {
+                            _ = sqlite3_bind_text(stmt, idx, base, Int32(c.count), ib_sqlite_transient())
+                        } else {
+                            _ = sqlite3_bind_text(stmt, idx, "", 0, ib_sqlite_transient())
+                        }
+                    }
+                }
             case .blob(let b):
                 b.withUnsafeBytes { p in _ = sqlite3_bind_blob(stmt, idx, p.baseAddress, Int32(b.count), ib_sqlite_transient()) }
             }
