@@ -18,8 +18,22 @@ public struct HTTPServerRequest: Sendable {
 
     /// The first header of that name, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return headers.first { $0.name.lowercased() == lower }?.value
+        headers.first { Self.asciiCaseInsensitiveEqual($0.name, name) }?.value
+    }
+
+    /// Header names are ASCII: compared byte by byte, without lowercased copies (several lookups per request).
+    static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return false }
+                for i in 0..<x.count where x[i] != y[i] {
+                    let l = x[i] | 0x20
+                    guard l == y[i] | 0x20, l >= UInt8(ascii: "a"), l <= UInt8(ascii: "z") else { return false }
+                }
+                return true
+            }
+        }
     }
 
     public func queryValue(_ name: String) -> String? { query.first { $0.name == name }?.value }

@@ -52,8 +52,9 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     static func split(_ rawPath: String) -> [String]? {
         guard rawPath.hasPrefix("/") else { return nil }
         var out: [String] = []
-        for part in rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            guard let decoded = PercentDecoding.decode(part) else { return nil }
+        // Split on the UTF-8 bytes: splitting the String itself walks grapheme clusters (every request).
+        for part in rawPath.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            guard let decoded = PercentDecoding.decode(Substring(part)) else { return nil }
             out.append(decoded)
         }
         return out

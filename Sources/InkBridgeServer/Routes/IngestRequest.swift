@@ -14,8 +14,12 @@ enum IngestRequest {
         guard let value = request.header("Content-Type") else {
             throw APIError(415, "unsupported_media_type", "Content-Type must be application/json")
         }
-        let mediaType = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        guard mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json" else {
+        // The media type before any parameter, without surrounding blanks, in any case (RFC 9110 8.3.1).
+        let bytes = value.utf8.prefix { $0 != UInt8(ascii: ";") }
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        let mediaType = bytes.drop(while: blank).reversed().drop(while: blank).reversed()
+        let lower: (UInt8) -> UInt8 = { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+        guard mediaType.count == 16, zip(mediaType, "application/json".utf8).allSatisfy({ lower($0) == $1 }) else {
             throw APIError(415, "unsupported_media_type", "Content-Type must be application/json, not \(JSON.quoted(value))")
         }
     }

@@ -4,7 +4,7 @@
 enum PercentDecoding {
     /// nil for a malformed escape or bytes that are not UTF-8.
     static func decode(_ segment: Substring) -> String? {
-        guard segment.contains("%") else { return String(segment) }
+        guard segment.utf8.contains(UInt8(ascii: "%")) else { return String(segment) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(segment.utf8.count)
         var it = segment.utf8.makeIterator()

@@ -13,7 +13,10 @@ final class IngestRequestTests: XCTestCase {
     func testContentTypeMustBeJSON() {
         XCTAssertNoThrow(try IngestRequest.checkContentType(request(contentType: "application/json")))
         XCTAssertNoThrow(try IngestRequest.checkContentType(request(contentType: "Application/JSON; charset=utf-8")))
-        for bad in [nil, "text/plain", "application/jsonx", "application/x-www-form-urlencoded", ""] {
+        XCTAssertNoThrow(try IngestRequest.checkContentType(request(contentType: " \tapplication/json \t;charset=utf-8")))
+        let lowerName = HTTPServerRequest(method: "POST", path: "/v1/events", headers: [("content-type", "application/json")])
+        XCTAssertNoThrow(try IngestRequest.checkContentType(lowerName), "header names match in any case")
+        for bad in [nil, "text/plain", "application/jsonx", "application/x-www-form-urlencoded", "", "application\u{0F}json", "APPLICATION/JSO"] {
             XCTAssertThrowsError(try IngestRequest.checkContentType(request(contentType: bad))) { e in
                 XCTAssertEqual((e as? APIError)?.status, 415, bad ?? "nil")
             }
