@@ -3,6 +3,9 @@
 #include <curl/curl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+// The loop thread drives curl_multi_socket_action from its own epoll set (CurlLoopWorker).
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 // curl_easy_setopt, curl_multi_setopt and curl_easy_getinfo are variadic, which
 // Swift cannot call: these typed wrappers are the only way Swift reaches them.
@@ -20,6 +23,10 @@ static inline CURLcode ib_easy_getinfo_double(CURL *h, CURLINFO i, double *v) { 
 static inline CURLcode ib_easy_getinfo_ptr(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ib_easy_getinfo_str(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLMcode ib_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+static inline CURLMcode ib_multi_setopt_ptr(CURLM *m, CURLMoption o, void *v) { return curl_multi_setopt(m, o, v); }
+static inline CURLMcode ib_multi_setopt_socketfunction(CURLM *m, int (*f)(CURL *, curl_socket_t, int, void *, void *)) { return curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, f); }
+static inline CURLMcode ib_multi_setopt_timerfunction(CURLM *m, int (*f)(CURLM *, long, void *)) { return curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, f); }
+static inline curl_socket_t ib_socket_timeout(void) { return CURL_SOCKET_TIMEOUT; }
 static inline CURLcode ib_easy_setopt_seek(CURL *h, int (*f)(void *, curl_off_t, int)) { return curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, f); }
 static inline CURLcode ib_easy_setopt_prereq(CURL *h, int (*f)(void *, char *, char *, int, int)) { return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, f); }
 static inline CURLcode ib_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }

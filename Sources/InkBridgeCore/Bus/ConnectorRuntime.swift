@@ -29,6 +29,8 @@ struct ConnectorRuntime {
     var dirty = true
     /// The earliest time a claimable delivery is known to become due.
     var nextDue: Date?
+    /// This connector's part of the dispatcher's budget of deliveries claimed ahead.
+    var aheadShare = 256
     var lastSuccessAt: Date?
     var lastError: String?
     var lastErrorAt: Date?

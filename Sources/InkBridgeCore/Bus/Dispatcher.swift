@@ -8,8 +8,10 @@ import Synchronization
 /// store's lanes; retry timing in `DeliveryStateMachine`.
 public final class Dispatcher: Sendable {
     public struct Configuration: Sendable {
-        /// Deliveries in flight across all connectors.
-        public var maxInFlight = 512
+        /// Deliveries in flight across all connectors: well above what a few busy connectors
+        /// use together, so one stalled connector's slots do not slow the others (`serve` opens
+        /// as many outbound connections).
+        public var maxInFlight = 1024
         /// Deliveries claimed ahead across all connectors (each holds its event in memory).
         public var maxClaimedAhead = 2048
         /// Longest wait between checks when nothing is known to be due.
@@ -76,6 +78,10 @@ public final class Dispatcher: Sendable {
                 if byTenant[c.key.tenant] == nil { tenants.append(c.key.tenant) }
                 byTenant[c.key.tenant, default: []].append(c.key)
             }
+            // Every connector's share of the claim-ahead budget, so their targets never add up past it
+            // (a target the budget cannot fill would wake the loop on every answer for nothing).
+            let share = configuration.maxClaimedAhead / max(1, runtimes.count)
+            for key in runtimes.keys { runtimes[key]!.aheadShare = share }
             s.runtimes = runtimes
             s.connectorsByTenant = byTenant
             s.tenants = tenants
@@ -366,7 +372,7 @@ extension ConnectorRuntime {
     /// that is rate limited, paused, disabled or whose circuit is not closed (they would only wait).
     func aheadTarget(now: Date) -> Int {
         guard installed.options.enabled, !paused, bucket == nil, breaker.state(now: now) == .closed else { return 0 }
-        return min(4 * installed.options.concurrency, 256)
+        return min(4 * installed.options.concurrency, 256, aheadShare)
     }
 
     /// The fewest deliveries (free slots plus room ahead) worth a claim while deliveries are in flight.

@@ -1,9 +1,17 @@
 import CCurl
+import Dispatch
+import Foundation
 import Synchronization
 
-/// The loop thread's side of `CurlMultiLoop`: the running transfers and the
-/// pool of idle ones. Created and used only on the loop thread, so it needs
-/// no lock.
+/// The loop thread's side of `CurlMultiLoop`: the running transfers, the
+/// pool of idle ones, and the event loop that drives them. Created and used
+/// only on the loop thread, so it needs no lock.
+///
+/// The transfers are driven with `curl_multi_socket_action` over an epoll set
+/// that curl keeps up to date through its socket callback: each round touches
+/// only the sockets that are ready. (`curl_multi_perform` visits every transfer
+/// each round and polls its socket: with a stalled receiver's transfers among
+/// them, every round paid for all of them.)
 final class CurlLoopWorker {
     private let multi: UnsafeMutableRawPointer
     private let maxPooled: Int
@@ -12,11 +20,56 @@ final class CurlLoopWorker {
     private var active: [CurlTransfer] = []
     /// Finished transfers kept for reuse (their handles, buffers, error buffer).
     private var pool: [CurlTransfer] = []
+    private let epoll: Int32
+    /// Readable when another thread wants the loop's attention (`CurlMultiLoop.wake`).
+    private let wakeFD: Int32
+    /// When curl wants `CURL_SOCKET_TIMEOUT` handled (its timer callback), in monotonic nanoseconds.
+    private var deadline: UInt64?
+    private var events = [epoll_event](repeating: epoll_event(), count: 128)
 
-    init(multi: UnsafeMutableRawPointer, maxPooled: Int, counters: CurlMultiLoop.Counters) {
+    init(multi: UnsafeMutableRawPointer, wakeFD: Int32, maxPooled: Int, counters: CurlMultiLoop.Counters) {
         self.multi = multi
+        self.wakeFD = wakeFD
         self.maxPooled = maxPooled
         self.counters = counters
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        precondition(epoll >= 0, "epoll_create1 failed: \(errno)")
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.fd = wakeFD
+        precondition(epoll_ctl(epoll, EPOLL_CTL_ADD, wakeFD, &event) == 0, "epoll_ctl(wake) failed: \(errno)")
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        _ = ib_multi_setopt_socketfunction(multi, Self.socketCallback)
+        _ = ib_multi_setopt_ptr(multi, CURLMOPT_SOCKETDATA, me)
+        _ = ib_multi_setopt_timerfunction(multi, Self.timerCallback)
+        _ = ib_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, me)
+    }
+
+    deinit { close(epoll) }
+
+    /// curl tells which events it wants on a socket, or that it is done with it.
+    private static let socketCallback: @convention(c) (UnsafeMutableRawPointer?, curl_socket_t, Int32, UnsafeMutableRawPointer?,
+                                                      UnsafeMutableRawPointer?) -> Int32 = { _, fd, what, user, _ in
+        let worker = Unmanaged<CurlLoopWorker>.fromOpaque(user!).takeUnretainedValue()
+        if what == CURL_POLL_REMOVE {
+            // The socket may already be closed (and so gone from the set): nothing to undo then.
+            _ = epoll_ctl(worker.epoll, EPOLL_CTL_DEL, fd, nil)
+            return 0
+        }
+        var event = epoll_event()
+        event.events = (what & CURL_POLL_IN != 0 ? EPOLLIN.rawValue : 0) | (what & CURL_POLL_OUT != 0 ? EPOLLOUT.rawValue : 0)
+        event.data.fd = fd
+        if epoll_ctl(worker.epoll, EPOLL_CTL_MOD, fd, &event) != 0 && errno == ENOENT {
+            _ = epoll_ctl(worker.epoll, EPOLL_CTL_ADD, fd, &event)
+        }
+        return 0
+    }
+
+    /// curl wants `CURL_SOCKET_TIMEOUT` in `ms` milliseconds (-1: no timer).
+    private static let timerCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Int32 = { _, ms, user in
+        let worker = Unmanaged<CurlLoopWorker>.fromOpaque(user!).takeUnretainedValue()
+        worker.deadline = ms < 0 ? nil : DispatchTime.now().uptimeNanoseconds + UInt64(ms) * 1_000_000
+        return 0
     }
 
     func start(_ job: CurlJob) {
@@ -39,12 +92,42 @@ final class CurlLoopWorker {
         active.append(transfer)
     }
 
-    /// Lets curl move every transfer forward, then completes the finished ones.
-    func perform() {
+    /// Waits up to `maxWait` milliseconds (or curl's timer, if sooner) for ready sockets or a
+    /// wake-up, lets curl act on what is ready, then completes the finished transfers.
+    func runOnce(maxWait: Int32) {
         var running: Int32 = 0
-        // A failure here is memory exhaustion or a libcurl bug; the transfers
-        // still end through their timeouts on a later round.
-        _ = curl_multi_perform(multi, &running)
+        var timeout = maxWait
+        if let deadline {
+            let now = DispatchTime.now().uptimeNanoseconds
+            let left = deadline > now ? Int32(min(UInt64(Int32.max), (deadline - now + 999_999) / 1_000_000)) : 0
+            timeout = min(timeout, left)
+        }
+        let n = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32($0.count), timeout) }
+        for i in 0..<max(0, Int(n)) {
+            let fd = events[i].data.fd
+            let ready = events[i].events
+            if fd == wakeFD {
+                var value: UInt64 = 0
+                _ = read(wakeFD, &value, 8)
+                continue
+            }
+            var flags: Int32 = 0
+            if ready & EPOLLIN.rawValue != 0 { flags |= CURL_CSELECT_IN }
+            if ready & EPOLLOUT.rawValue != 0 { flags |= CURL_CSELECT_OUT }
+            if ready & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { flags |= CURL_CSELECT_ERR }
+            // A failure here is memory exhaustion or a libcurl bug; the transfers
+            // still end through their timeouts on a later round.
+            _ = curl_multi_socket_action(multi, fd, flags, &running)
+        }
+        if let deadline, DispatchTime.now().uptimeNanoseconds >= deadline {
+            self.deadline = nil
+            _ = curl_multi_socket_action(multi, ib_socket_timeout(), 0, &running)
+        }
+        completeFinished()
+    }
+
+    /// Hands every transfer curl reports done back to its caller.
+    private func completeFinished() {
         var queued: Int32 = 0
         while let message = curl_multi_info_read(multi, &queued) {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
@@ -54,10 +137,6 @@ final class CurlLoopWorker {
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(raw).takeUnretainedValue()
             complete(transfer, transfer.finish(message.pointee.data.result))
         }
-    }
-
-    func poll(timeoutMilliseconds: Int32) {
-        _ = curl_multi_poll(multi, nil, 0, timeoutMilliseconds, nil)
     }
 
     func cancel(_ id: UInt64) {

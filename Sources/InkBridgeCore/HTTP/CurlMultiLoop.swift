@@ -3,15 +3,12 @@ import Foundation
 import Synchronization
 
 /// The libcurl multi handle and the one dedicated thread that drives it.
-/// Callers hand jobs over through a locked queue and wake the thread with
-/// `curl_multi_wakeup`; the thread runs every transfer and resumes each
+/// Callers hand jobs over through a locked queue and wake the thread through
+/// an eventfd in its epoll set; the thread runs every transfer and resumes each
 /// caller's continuation when its transfer is done. No blocking call ever
 /// runs on Swift's cooperative pool.
 final class CurlMultiLoop: Sendable {
-    /// The multi handle as a value callers may hold. Only the loop thread
-    /// uses it, except `curl_multi_wakeup`, which libcurl documents as
-    /// callable from any thread; `shared`'s lock orders that call before
-    /// `curl_multi_cleanup` (see `Shared.stopping`).
+    /// The multi handle as a value callers may hold. Only the loop thread uses it.
     private struct MultiHandle: @unchecked Sendable {
         let raw: UnsafeMutableRawPointer
     }
@@ -25,8 +22,8 @@ final class CurlMultiLoop: Sendable {
         /// submitter must wake it. False while it is busy, so a burst of
         /// submissions costs one wakeup, not one each.
         var sleeping = false
-        /// Set once by `shutdown`. After it, nobody calls `curl_multi_wakeup`:
-        /// the loop thread cleans the multi handle up once it has seen it.
+        /// Set once by `shutdown`. After it, nobody writes the wake-up eventfd:
+        /// the loop thread cleans up (and closes it) once it has seen it.
         var stopping = false
         /// The loop thread until someone joins it.
         var thread: pthread_t?
@@ -37,6 +34,8 @@ final class CurlMultiLoop: Sendable {
     /// to join. Held only for a few instructions (and one wakeup write).
     private let shared = Mutex(Shared())
     private let multi: MultiHandle
+    /// Written (under `shared`'s lock) to wake the loop thread from `epoll_wait`.
+    private let wakeFD: Int32
     private let maxTotalConnections: Int
     private let nextID = Atomic<UInt64>(1)
     let counters = Counters()
@@ -50,6 +49,8 @@ final class CurlMultiLoop: Sendable {
     init(maxTotalConnections: Int) {
         guard let raw = curl_multi_init() else { preconditionFailure("curl_multi_init failed (out of memory)") }
         multi = MultiHandle(raw: raw)
+        wakeFD = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        precondition(wakeFD >= 0, "eventfd failed: \(errno)")
         self.maxTotalConnections = maxTotalConnections
         // Total open connections, and how many idle ones stay cached for reuse.
         _ = ib_multi_setopt_long(raw, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxTotalConnections)
@@ -67,6 +68,12 @@ final class CurlMultiLoop: Sendable {
         shared.withLock { $0.thread = thread }
     }
 
+    /// Called with `shared`'s lock held, before `stopping` is seen by the loop thread.
+    private func wake() {
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
     func makeID() -> UInt64 {
         nextID.add(1, ordering: .relaxed).oldValue
     }
@@ -77,7 +84,7 @@ final class CurlMultiLoop: Sendable {
             state.queue.append(job)
             if state.sleeping {
                 state.sleeping = false
-                curl_multi_wakeup(multi.raw)
+                wake()
             }
             return true
         }
@@ -94,7 +101,7 @@ final class CurlMultiLoop: Sendable {
             }
             state.cancelled.append(id)
             state.sleeping = false
-            curl_multi_wakeup(multi.raw)
+            wake()
             return nil
         }
         queued?.fail(.cancelled)
@@ -106,7 +113,7 @@ final class CurlMultiLoop: Sendable {
         let (queued, thread) = shared.withLock { state -> ([CurlJob], pthread_t?) in
             if !state.stopping {
                 state.stopping = true
-                curl_multi_wakeup(multi.raw)
+                wake()
             }
             let queued = state.queue
             state.queue = []
@@ -123,7 +130,7 @@ final class CurlMultiLoop: Sendable {
 
     /// The loop thread's body.
     private func run() {
-        let worker = CurlLoopWorker(multi: multi.raw, maxPooled: max(64, maxTotalConnections), counters: counters)
+        let worker = CurlLoopWorker(multi: multi.raw, wakeFD: wakeFD, maxPooled: max(64, maxTotalConnections), counters: counters)
         var incoming: [CurlJob] = []
         var cancelled: [UInt64] = []
         incoming.reserveCapacity(256)
@@ -142,18 +149,18 @@ final class CurlMultiLoop: Sendable {
             for id in cancelled { worker.cancel(id) }
             cancelled.removeAll(keepingCapacity: true)
 
-            worker.perform()
-
             let idle = shared.withLock { state in
                 guard state.queue.isEmpty, state.cancelled.isEmpty, !state.stopping else { return false }
                 state.sleeping = true
                 return true
             }
-            // Sleeps until a socket is ready, curl's next timeout, a wakeup or 1 s.
-            if idle { worker.poll(timeoutMilliseconds: 1000) }
+            // Sleeps until a socket is ready, curl's next timeout, a wake-up or 1 s (not at all
+            // when more jobs are queued), then moves the ready transfers forward.
+            worker.runOnce(maxWait: idle ? 1000 : 0)
         }
         worker.failAll(.shutDown)
         worker.releaseHandles()
         curl_multi_cleanup(multi.raw)
+        close(wakeFD)
     }
 }

@@ -9,6 +9,15 @@ import MicroHTTP
 /// new requests are answered 503, requests in progress finish, deliveries in flight
 /// finish (each bounded), and it exits 0.
 enum ServeCommand {
+    /// One descriptor per outbound connection and per API client: the soft limit (often 1,024)
+    /// goes up to the hard one, as servers do.
+    static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+
     @Sendable static func run(_ args: [String]) async throws(CLIError) {
         var a = try Arguments(args, valueOptions: ["config", "store", "listen", "max-in-flight"])
         let configPath = HubFactory.configPath(a.option("config"))
@@ -25,7 +34,10 @@ enum ServeCommand {
         let shutdown = ShutdownSignal()
         let store = try HubFactory.openStore(storeSpec)
         let config = try HubFactory.loadConfig(path: configPath, store: store)
-        let transport = CurlTransport()
+        // As many connections as deliveries may be in flight: a lower cap would queue requests inside
+        // curl, where a stalled connector's transfers would hold connections other tenants wait for.
+        Self.raiseOpenFileLimit()
+        let transport = CurlTransport(maxTotalConnections: dispatcherConfig.maxInFlight)
         let hub = Hub(store: store, registry: HubFactory.registry, transport: transport, dispatcher: dispatcherConfig)
         do {
             try await hub.apply(config)

@@ -18,8 +18,6 @@ public final class SQLiteEventStore: EventStore {
         try w.execute("PRAGMA foreign_keys=ON")
         try w.execute("PRAGMA temp_store=MEMORY")
         try w.execute("PRAGMA cache_size=-65536")
-        // Pages read through a memory map instead of a pread each (a claim reads every event it delivers).
-        try w.execute("PRAGMA mmap_size=\(Self.mmapBytes)")
         // Most checkpoint work runs on its own thread (SQLiteCheckpointer); the writer's own
         // automatic checkpoint stays on because only it can catch up with its own writes, which
         // lets the WAL restart: without it the WAL grew to 741 MiB during a 200k-delivery drain.
@@ -28,13 +26,9 @@ public final class SQLiteEventStore: EventStore {
         writer = SQLiteExecutor(label: "inkbridge.sqlite.writer", connection: w)
         let r = try SQLiteConnection(path: path)
         try r.execute("PRAGMA query_only=ON")
-        try r.execute("PRAGMA mmap_size=\(Self.mmapBytes)")
         reader = SQLiteExecutor(label: "inkbridge.sqlite.reader", connection: r)
         checkpointer = try SQLiteCheckpointer(path: path)
     }
-
-    /// Address space, not memory: the kernel's page cache backs the map.
-    static let mmapBytes = 1 << 30
 
     static func migrate(_ db: SQLiteConnection) throws(StoreError) {
         try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
