@@ -38,6 +38,8 @@ final class CurlMultiLoop: Sendable {
     private let wakeFD: Int32
     private let maxTotalConnections: Int
     private let nextID = Atomic<UInt64>(1)
+    /// Requests handed to this loop and not yet answered (`CurlTransport` picks the least busy loop).
+    let running = Atomic<Int>(0)
     let counters = Counters()
 
     /// Figures for tests and diagnostics, written by the loop thread.

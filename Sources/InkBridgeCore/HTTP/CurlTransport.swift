@@ -1,9 +1,14 @@
 import CCurl
+import Foundation
 import Synchronization
 
-/// The libcurl client: the multi interface on one dedicated I/O thread
-/// (`CurlMultiLoop`), easy handles pooled so kept-alive connections are
-/// reused across requests.
+/// The libcurl client: the multi interface on dedicated I/O threads
+/// (`CurlMultiLoop`, one per CPU up to two), easy handles pooled so
+/// kept-alive connections are reused across requests. A request goes to the
+/// loop with the fewest requests running (the first on a tie), so requests
+/// made one after another share one loop and its kept-alive connections,
+/// and concurrent ones spread over both CPUs (a single loop thread was the
+/// hub's busiest thread, about half its CPU, in a drain).
 ///
 /// Beyond `HTTPTransport`'s guarantees: redirects come back as the 3xx they
 /// are; only http and https; environment proxies are ignored (the address
@@ -12,23 +17,41 @@ import Synchronization
 /// cancelling the calling task stops its transfer (best effort) with an
 /// `.other` error.
 public final class CurlTransport: HTTPTransport {
-    private let loop: CurlMultiLoop
+    private let loops: [CurlMultiLoop]
 
     /// `maxTotalConnections` caps open connections across all hosts; more
     /// concurrent requests wait inside curl for a free one (the wait counts
     /// against their `timeout`).
-    public init(maxTotalConnections: Int = 256) {
+    public init(maxTotalConnections: Int = 256, ioThreads: Int? = nil) {
         precondition(maxTotalConnections > 0, "maxTotalConnections must be positive")
         CurlGlobal.initialize()
-        loop = CurlMultiLoop(maxTotalConnections: maxTotalConnections)
+        let n = max(1, min(ioThreads ?? min(ProcessInfo.processInfo.activeProcessorCount, 2), maxTotalConnections))
+        // The cap is shared out, so all loops together never open more than it.
+        loops = (0..<n).map { i in
+            CurlMultiLoop(maxTotalConnections: maxTotalConnections / n + (i < maxTotalConnections % n ? 1 : 0))
+        }
     }
 
     deinit {
-        loop.shutdown()
+        for loop in loops { loop.shutdown() }
+    }
+
+    /// The loop with the fewest requests running; the first one on a tie.
+    private func pickLoop() -> CurlMultiLoop {
+        var best = loops[0]
+        var fewest = best.running.load(ordering: .relaxed)
+        for loop in loops.dropFirst() where fewest > 0 {
+            let n = loop.running.load(ordering: .relaxed)
+            if n < fewest { (best, fewest) = (loop, n) }
+        }
+        return best
     }
 
     public func send(_ request: HTTPRequest) async throws(HTTPTransportError) -> HTTPResponse {
         if Task.isCancelled { throw .cancelled }
+        let loop = pickLoop()
+        loop.running.add(1, ordering: .relaxed)
+        defer { loop.running.subtract(1, ordering: .relaxed) }
         let id = loop.makeID()
         let outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -44,12 +67,12 @@ public final class CurlTransport: HTTPTransport {
     /// Requests sent afterwards fail at once. Idempotent; must not be called
     /// from inside a curl callback.
     public func shutdown() {
-        loop.shutdown()
+        for loop in loops { loop.shutdown() }
     }
 
     /// Sockets this transport has opened (a reused connection opens none).
     var socketsOpened: Int {
-        loop.counters.socketsOpened.load(ordering: .relaxed)
+        loops.reduce(0) { $0 + $1.counters.socketsOpened.load(ordering: .relaxed) }
     }
 }
 
