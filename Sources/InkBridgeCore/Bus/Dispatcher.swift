@@ -305,12 +305,11 @@ public final class Dispatcher: Sendable {
                         startedAt: Date) -> (ClaimedDelivery, InstalledConnector, DeliveryStateMachine)? {
         let now = clock.now()
         let attempt = claimed.attempts + 1
-        let result = outcome
         // Jitter only matters for a retry; a success skips the random source (a getrandom call each).
-        let random = result.kind == .success ? 0.5 : Double.random(in: 0..<1)
-        let transition = machine.next(after: result, attemptNumber: attempt, createdAt: claimed.createdAt, now: now, random: random)
+        let random = outcome.kind == .success ? 0.5 : Double.random(in: 0..<1)
+        let transition = machine.next(after: outcome, attemptNumber: attempt, createdAt: claimed.createdAt, now: now, random: random)
         let record = AttemptRecord(number: attempt, startedAt: startedAt, durationMs: now.timeIntervalSince(startedAt) * 1000,
-                                   httpStatus: result.httpStatus, error: result.error, responseExcerpt: result.responseExcerpt)
+                                   httpStatus: outcome.httpStatus, error: outcome.error, responseExcerpt: outcome.responseExcerpt)
         // The slot is free once the external system answered; the record is written in the next batch.
         completions.enqueue(DeliveryCompletion(rowID: claimed.rowID, attempt: record, transition: transition, lane: claimed.lane),
                             connector: key)
@@ -319,21 +318,19 @@ public final class Dispatcher: Sendable {
             let stopWaiter = s.stopping
             guard var rt = s.runtimes[key] else { return (true, stopWaiter, nil) }
             rt.inFlight -= 1
-            do {
-                switch outcome.kind {
-                case .success:
-                    rt.lastSuccessAt = now
-                    rt.breaker.record(success: true, now: now)
-                case .retry:
-                    rt.lastError = outcome.error?.description
-                    rt.lastErrorAt = now
-                    rt.breaker.record(success: false, now: now)
-                case .permanent:
-                    rt.lastError = outcome.error?.description
-                    rt.lastErrorAt = now
-                    // The system answered; a bad request is not an outage.
-                    rt.breaker.record(success: true, now: now)
-                }
+            switch outcome.kind {
+            case .success:
+                rt.lastSuccessAt = now
+                rt.breaker.record(success: true, now: now)
+            case .retry:
+                rt.lastError = outcome.error?.description
+                rt.lastErrorAt = now
+                rt.breaker.record(success: false, now: now)
+            case .permanent:
+                rt.lastError = outcome.error?.description
+                rt.lastErrorAt = now
+                // The system answered; a bad request is not an outage.
+                rt.breaker.record(success: true, now: now)
             }
             var wake = false
             if case .retry(let at) = transition, rt.nextDue.map({ at < $0 }) ?? true {

@@ -162,7 +162,9 @@ final class CurlMultiLoop: Sendable {
         }
         worker.failAll(.shutDown)
         worker.releaseHandles()
-        curl_multi_cleanup(multi.raw)
+        // Cleaning up closes the cached connections, and curl calls the worker's socket and timer
+        // callbacks for them: the worker must outlive the cleanup.
+        withExtendedLifetime(worker) { _ = curl_multi_cleanup(multi.raw) }
         close(wakeFD)
     }
 }
