@@ -9,6 +9,12 @@ public final class HistogramFamily: Sendable {
         public internal(set) var sum: Double = 0
         public internal(set) var count: UInt64 = 0
 
+        mutating func record(slot: Int, value: Double) {
+            counts[slot] += 1
+            sum += value
+            count += 1
+        }
+
         /// Counts per upper bound, cumulative as Prometheus wants them (the last is `+Inf`).
         public var cumulative: [UInt64] {
             var running: UInt64 = 0
@@ -37,12 +43,11 @@ public final class HistogramFamily: Sendable {
     public func observe(_ value: Double, _ labels: [String] = []) {
         precondition(labels.count == labelNames.count, "\(name) takes labels \(labelNames)")
         let slot = bounds.firstIndex { value <= $0 } ?? bounds.count
+        let slots = bounds.count + 1
+        // Updated in place: a copy taken out of the dictionary and written back copied the
+        // bucket array on every observation (one per delivery).
         values.withLock { all in
-            var v = all[labels] ?? Value(counts: Array(repeating: 0, count: bounds.count + 1))
-            v.counts[slot] += 1
-            v.sum += value
-            v.count += 1
-            all[labels] = v
+            all[labels, default: Value(counts: Array(repeating: 0, count: slots))].record(slot: slot, value: value)
         }
     }
 
