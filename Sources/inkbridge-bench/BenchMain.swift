@@ -66,6 +66,7 @@ enum BenchMain {
         case "latency": try LatencySuite.run(ctx)
         case "backlog": try BacklogSuite.run(ctx)
         case "fairness": try FairnessSuite.run(ctx)
+        case "storepath": try StorePathSuite.run(ctx)
         default: preconditionFailure("unknown suite \(suite) passed option parsing")
         }
     }

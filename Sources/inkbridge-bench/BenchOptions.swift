@@ -3,6 +3,8 @@ import Foundation
 /// The command line of `inkbridge-bench`, and the counts and windows each suite uses.
 struct BenchOptions {
     static let allSuites = ["raw", "store", "drain", "ingest", "latency", "backlog", "fairness"]
+    /// Run only when named in `--only`.
+    static let diagnosticSuites = ["storepath"]
 
     var quick = false
     /// Suites to run, in `allSuites` order.
@@ -19,6 +21,7 @@ struct BenchOptions {
         usage: inkbridge-bench [--quick] [--only SUITE[,SUITE...]] [--hub PATH] [--out PATH] [--perf] [--concurrency N]
 
           suites: \(allSuites.joined(separator: " "))
+          diagnostic (only with --only): storepath (the store's CPU per delivery, no HTTP)
           --only   runs the named suites, plus the limits their ratios need
                    (raw for drain, store for ingest)
           --quick  smaller counts and shorter windows: a smoke run, not a measurement
@@ -51,11 +54,13 @@ struct BenchOptions {
             i += 1
         }
         if let only {
-            for s in only where !allSuites.contains(s) { throw BenchError("unknown suite \(s); one of \(allSuites.joined(separator: " "))") }
+            for s in only where !allSuites.contains(s) && !diagnosticSuites.contains(s) {
+                throw BenchError("unknown suite \(s); one of \((allSuites + diagnosticSuites).joined(separator: " "))")
+            }
             var wanted = Set(only)
             if wanted.contains("drain") { wanted.insert("raw") }
             if wanted.contains("ingest") { wanted.insert("store") }
-            o.suites = allSuites.filter { wanted.contains($0) }
+            o.suites = (allSuites + diagnosticSuites).filter { wanted.contains($0) }
         }
         o.scale = o.quick ? .quick : .full
         return o
