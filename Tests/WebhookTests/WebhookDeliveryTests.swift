@@ -79,6 +79,35 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertEqual(h.receiver.requests.count, 6)
     }
 
+    func testAConnectorRemovedByAReloadHandsItsClaimedAheadDeliveriesBack() async throws {
+        let h = try await WebhookHarness(concurrency: 1)
+        h.receiver.setDelay(0.5)
+        let events = (1...6).map { WebhookHarness.event("r\($0)", contract: "ctr_\($0)", sequence: 1) }
+        try await h.sandbox.emit(tenant: "acme", "[" + events.joined(separator: ",") + "]")
+        let store = h.sandbox.store
+        @Sendable func count(_ state: DeliveryState) async throws(StoreError) -> Int {
+            let page = try await store.deliveries(DeliveryQuery(tenant: "acme", state: state))
+            return page.items.count
+        }
+        let claimedAhead = try await eventually { try await count(.inFlight) == 5 }
+        XCTAssertTrue(claimedAhead, "1 delivery in flight and 4 claimed ahead")
+
+        // The same tenant without its webhook connector.
+        let without = #"{"version":1,"tenants":[{"id":"acme","api_keys":[{"sha256":"\#(String(repeating: "0", count: 64))"}],"connectors":[]}]}"#
+        let loaded = try ConfigLoader(registry: WebhookHarness.registry, resolver: SecretResolver()).load(bytes: Array(without.utf8))
+        try await h.sandbox.hub.apply(loaded)
+        // The one already sent finishes; the four claimed ahead are pending again, no attempt spent.
+        let settled = try await eventually {
+            let (succeeded, pending, inFlight) = (try await count(.succeeded), try await count(.pending), try await count(.inFlight))
+            return succeeded == 1 && pending == 5 && inFlight == 0
+        }
+        let pending = try await store.deliveries(DeliveryQuery(tenant: "acme", state: .pending)).items
+        await h.stop()
+        XCTAssertTrue(settled)
+        XCTAssertEqual(h.receiver.requests.count, 1, "nothing claimed ahead was sent after the connector was removed")
+        XCTAssertEqual(pending.map(\.attempts), [0, 0, 0, 0, 0])
+    }
+
     func testRetryAfterIsHonoured() async throws {
         let h = try await WebhookHarness(schedule: [0, 0])
         h.receiver.failNext(count: 1, status: 429, retryAfter: "2")
