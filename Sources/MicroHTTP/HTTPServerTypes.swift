@@ -21,8 +21,9 @@ public struct HTTPServerRequest: Sendable {
         headers.first { Self.asciiCaseInsensitiveEqual($0.name, name) }?.value
     }
 
-    /// Header names are ASCII: compared byte by byte, without lowercased copies (several lookups per request).
-    static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
+    /// Header names and media types are ASCII: compared byte by byte, without lowercased copies
+    /// (several lookups per request).
+    public static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
         var a = a, b = b
         return a.withUTF8 { x in
             b.withUTF8 { y in

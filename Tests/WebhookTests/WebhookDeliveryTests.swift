@@ -44,20 +44,27 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertLessThan(b1, firstA1Success, "another contract is not held up by ctr_A's retries")
     }
 
-    func testPauseHandsDeliveriesClaimedAheadBackUnattempted() async throws {
-        // Concurrency 1: one delivery in flight and four more claimed ahead of it.
+    /// Six events for six contracts to a connector of concurrency 1 whose receiver answers after
+    /// 0.5 s; returns once one delivery is in flight and four more are claimed ahead.
+    private func harnessWithDeliveriesClaimedAhead(prefix: String) async throws -> WebhookHarness {
         let h = try await WebhookHarness(concurrency: 1)
         h.receiver.setDelay(0.5)
-        let key = ConnectorKey(tenant: "acme", connector: "hook")
-        let events = (1...6).map { WebhookHarness.event("p\($0)", contract: "ctr_\($0)", sequence: 1) }
+        let events = (1...6).map { WebhookHarness.event("\(prefix)\($0)", contract: "ctr_\($0)", sequence: 1) }
         try await h.sandbox.emit(tenant: "acme", "[" + events.joined(separator: ",") + "]")
-        let store = h.sandbox.store
-        @Sendable func count(_ state: DeliveryState) async throws(StoreError) -> Int {
-            let page = try await store.deliveries(DeliveryQuery(tenant: "acme", state: state))
-            return page.items.count
-        }
-        let claimedAhead = try await eventually { try await count(.inFlight) == 5 }
+        let claimedAhead = try await eventually { try await Self.count(.inFlight, in: h) == 5 }
         XCTAssertTrue(claimedAhead, "1 delivery in flight and 4 claimed ahead")
+        return h
+    }
+
+    private static func count(_ state: DeliveryState, in h: WebhookHarness) async throws(StoreError) -> Int {
+        try await h.sandbox.store.deliveries(DeliveryQuery(tenant: "acme", state: state)).items.count
+    }
+
+    func testPauseHandsDeliveriesClaimedAheadBackUnattempted() async throws {
+        let h = try await harnessWithDeliveriesClaimedAhead(prefix: "p")
+        let key = ConnectorKey(tenant: "acme", connector: "hook")
+        let store = h.sandbox.store
+        @Sendable func count(_ state: DeliveryState) async throws(StoreError) -> Int { try await Self.count(state, in: h) }
 
         try await h.sandbox.hub.setPaused(key, paused: true, actor: "test")
         h.receiver.setDelay(0)
@@ -80,17 +87,9 @@ final class WebhookDeliveryTests: XCTestCase {
     }
 
     func testAConnectorRemovedByAReloadHandsItsClaimedAheadDeliveriesBack() async throws {
-        let h = try await WebhookHarness(concurrency: 1)
-        h.receiver.setDelay(0.5)
-        let events = (1...6).map { WebhookHarness.event("r\($0)", contract: "ctr_\($0)", sequence: 1) }
-        try await h.sandbox.emit(tenant: "acme", "[" + events.joined(separator: ",") + "]")
+        let h = try await harnessWithDeliveriesClaimedAhead(prefix: "r")
         let store = h.sandbox.store
-        @Sendable func count(_ state: DeliveryState) async throws(StoreError) -> Int {
-            let page = try await store.deliveries(DeliveryQuery(tenant: "acme", state: state))
-            return page.items.count
-        }
-        let claimedAhead = try await eventually { try await count(.inFlight) == 5 }
-        XCTAssertTrue(claimedAhead, "1 delivery in flight and 4 claimed ahead")
+        @Sendable func count(_ state: DeliveryState) async throws(StoreError) -> Int { try await Self.count(state, in: h) }
 
         // The same tenant without its webhook connector.
         let without = #"{"version":1,"tenants":[{"id":"acme","api_keys":[{"sha256":"\#(String(repeating: "0", count: 64))"}],"connectors":[]}]}"#

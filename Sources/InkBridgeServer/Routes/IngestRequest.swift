@@ -18,8 +18,7 @@ enum IngestRequest {
         let bytes = value.utf8.prefix { $0 != UInt8(ascii: ";") }
         let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
         let mediaType = bytes.drop(while: blank).reversed().drop(while: blank).reversed()
-        let lower: (UInt8) -> UInt8 = { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
-        guard mediaType.count == 16, zip(mediaType, "application/json".utf8).allSatisfy({ lower($0) == $1 }) else {
+        guard HTTPServerRequest.asciiCaseInsensitiveEqual(String(decoding: mediaType, as: UTF8.self), "application/json") else {
             throw APIError(415, "unsupported_media_type", "Content-Type must be application/json, not \(JSON.quoted(value))")
         }
     }
