@@ -9,8 +9,8 @@ import Darwin
 /// An HTTP/1.1 server over libmicrohttpd.
 ///
 /// libmicrohttpd parses and polls (epoll, `limits.threads` threads, keep-alive); the async
-/// handler runs on Swift's pool while its connection is suspended, so a slow handler never
-/// holds an MHD thread.
+/// handler starts on the MHD thread and continues on Swift's pool once it first waits, its
+/// connection suspended meanwhile, so a slow handler never holds an MHD thread.
 ///
 /// How the limits behave with libmicrohttpd 0.9.75 (each checked by a test):
 /// - body: a `Content-Length` over `maxBodyBytes` is answered 413 at once, body unread,

@@ -43,9 +43,13 @@ final class ServerCore: Sendable {
         }
     }
 
-    /// Runs the handler off the MHD thread, then answers and resumes the connection.
+    /// Runs the handler, then answers and resumes the connection. The handler starts on the
+    /// MHD thread (`Task.immediate`) and leaves it at its first suspension (for the ingest
+    /// route: waiting for the store's commit): starting it on Swift's pool instead cost a
+    /// thread hand-off per request (ingest benchmark, curl load: about 7,700 events/s before,
+    /// about 8,800 after, three runs each).
     func runHandler(_ request: HTTPServerRequest, state: RequestState) {
-        Task { [self] in
+        Task.immediate { [self] in
             let response = await handler(request)
             state.resume(with: response)
         }
