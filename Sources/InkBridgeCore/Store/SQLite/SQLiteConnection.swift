@@ -11,6 +11,8 @@ final class SQLiteConnection {
     /// Statements handed out since the last `resetUsed()`: a statement left
     /// mid-iteration would pin an old read snapshot (WAL) until it is reset.
     private var used: [SQLiteStatement] = []
+    /// Kept alive as long as the connection: its WAL hook points at it unretained.
+    var walHookContext: AnyObject?
 
     /// Once per process, before the first connection.
     private static let configured: Bool = {

@@ -10,7 +10,12 @@ public final class SQLiteEventStore: EventStore {
     let checkpointer: SQLiteCheckpointer
     public let path: String
 
-    public init(path: String) throws(StoreError) {
+    public convenience init(path: String) throws(StoreError) {
+        try self.init(path: path, checkpointNudgeFrames: 1000, checkpointBackstopFrames: 4000)
+    }
+
+    /// With the checkpoint thresholds (WAL frames) of `SQLiteCheckpointer`; tests make them small.
+    package init(path: String, checkpointNudgeFrames: Int32, checkpointBackstopFrames: Int32) throws(StoreError) {
         self.path = path
         let w = try SQLiteConnection(path: path)
         try w.execute("PRAGMA journal_mode=WAL")
@@ -21,16 +26,16 @@ public final class SQLiteEventStore: EventStore {
         // the transaction, seen in perf under sqlite3PagerCommitPhaseTwo): at 64 MiB that walk was
         // about 5% of the hub's CPU in a drain; the working set (index tops, recent rows) fits in 8.
         try w.execute("PRAGMA cache_size=-8192")
-        // Most checkpoint work runs on its own thread (SQLiteCheckpointer); the writer's own
-        // automatic checkpoint stays on because only it can catch up with its own writes, which
-        // lets the WAL restart: without it the WAL grew to 741 MiB during a 200k-delivery drain.
-        try w.execute("PRAGMA wal_autocheckpoint=1000")
+        // Checkpoints run on their own thread; the writer only catches up past a backstop
+        // (SQLiteCheckpointer), which replaces SQLite's automatic checkpoint.
+        let checkpointer = try SQLiteCheckpointer(path: path, nudgeFrames: checkpointNudgeFrames, backstopFrames: checkpointBackstopFrames)
+        checkpointer.attach(to: w)
+        self.checkpointer = checkpointer
         try Self.migrate(w)
         writer = SQLiteExecutor(label: "inkbridge.sqlite.writer", connection: w)
         let r = try SQLiteConnection(path: path)
         try r.execute("PRAGMA query_only=ON")
         reader = SQLiteExecutor(label: "inkbridge.sqlite.reader", connection: r)
-        checkpointer = try SQLiteCheckpointer(path: path)
     }
 
     static func migrate(_ db: SQLiteConnection) throws(StoreError) {
@@ -54,6 +59,9 @@ public final class SQLiteEventStore: EventStore {
     public func ping() async -> Bool {
         (try? await reader.run { db throws(StoreError) in try db.statement("SELECT 1").step() }) ?? false
     }
+
+    /// Waits until the checkpoint passes queued so far have run.
+    package func settleCheckpoints() { checkpointer.settle() }
 
     public func close() {
         writer.close()
