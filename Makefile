@@ -38,11 +38,15 @@ test: deps
 # BENCH_FLAGS=--quick for a smoke run, BENCH_FLAGS="--only drain" for one suite.
 BENCH_FLAGS ?=
 bench: deps
-	@[ -x /usr/sbin/nginx ] || [ -x /usr/bin/nginx ] || { \
-	  if [ "$$(id -u)" = "0" ]; then \
-	    echo "make: installing nginx (the benchmark's sink; run by the harness itself, never as a service)"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null || exit 1; \
-	  else echo "make: nginx is missing: sudo apt-get install -y nginx"; exit 1; fi; }
+	@missing=""; \
+	  { [ -x /usr/sbin/nginx ] || [ -x /usr/bin/nginx ]; } || missing="nginx"; \
+	  [ -x /usr/bin/wrk ] || missing="$$missing wrk"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = "0" ]; then \
+	      echo "make: installing$$missing (the benchmark's sink and ingest load generator; run by the harness itself, never as a service)"; \
+	      DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	    else echo "make: missing:$$missing: sudo apt-get install -y$$missing"; exit 1; fi; \
+	  fi
 	swift build -c release $(SWIFT_BUILD_FLAGS)
 	.build/release/inkbridge-bench $(BENCH_FLAGS)
 

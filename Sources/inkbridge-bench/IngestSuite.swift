@@ -1,6 +1,6 @@
 import Foundation
 
-/// Suite 4: `POST /v1/events` from 64 kept-alive connections (single events
+/// Suite 4: `POST /v1/events` from wrk over 64 kept-alive connections (single events
 /// of about 1.5 KiB, unique ids) for one window while the hub also delivers
 /// them to nginx. `ingest_eps` counts 202 answers within the window.
 ///
@@ -23,36 +23,33 @@ enum IngestSuite {
         try hub.waitReady()
         let counter = try DeliveryCounter(path: store)
         let hubCPU = CPUMeter([hub.pid]), nginxCPU = CPUMeter(sink.pids), selfCPU = CPUMeter([getpid()]), machineCPU = CPUMeter.machine()
-        let plan = CurlLoad.Plan(url: hub.baseURL + "/v1/events",
-                                 body: .perRequest { EventFactory.bytes(id: "ing-\($0)", size: 1536) },
-                                 duration: ctx.scale.window,
-                                 headers: ["Content-Type: application/json", "Authorization: Bearer \(tenant.apiKey)"])
         let perfReport = ctx.options.perf ? (ctx.options.output as NSString).deletingLastPathComponent + "/ingest-perf.txt" : nil
         let perf = perfReport.map { _ in PerfRecorder(pid: hub.pid, dir: dir) }
-        let r = try CurlLoad.run(plan)
+        let r = try WrkLoad.run(url: hub.baseURL, path: "/v1/events", connections: 64, duration: ctx.scale.window,
+                                headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(tenant.apiKey)")],
+                                idPrefix: "ing-", size: 1536, dir: dir)
         let delivered = counter.succeeded(tenant) ?? 0
-        let cpu = (hub: hubCPU.percent(), nginx: nginxCPU.percent(), harness: selfCPU.percent(), machine: machineCPU.percent())
+        let cpu = (hub: hubCPU.percent(), nginx: nginxCPU.percent(), harness: selfCPU.percent() + r.cpuPercent, machine: machineCPU.percent())
         ctx.report.foreign("ingest", max(0, cpu.machine - cpu.hub - cpu.nginx - cpu.harness))
         let rss = hub.peakRSSMiB()
         if let perf, let perfReport {
             perf.finish(report: perfReport)
             ctx.report.note("ingest", "perf report of the hub during the ingest window: \(perfReport)")
         }
-        guard r.inWindow(202) > 0 else {
-            throw BenchError("no 202 from POST /v1/events: statuses \(r.statuses), \(r.failures) failures (\(r.firstError ?? "-")); "
+        guard r.accepted > 0 else {
+            throw BenchError("no 202 from POST /v1/events: \(r.otherAnswers) other answers, \(r.socketErrors) socket errors; "
                              + "hub log: \(hub.child.logTail(5))")
         }
-        let eps = r.inWindowRate(202)
+        let eps = r.acceptedRate
         let ratio: Double? = ctx.report.value("store_rows_per_s").map { eps * rowsPerEvent / $0 }
         ctx.report.judge("ingest", "ingest_eps", eps, "events/s", ratio: ratio, target: "eps*6/store >= 0.5", pass: (ratio ?? 0) >= 0.5)
         ctx.report.add("ingest", "ingest_delivered_eps", Double(delivered) / r.window, "deliv/s")
         ctx.report.add("ingest", "ingest_peak_rss", rss ?? .nan, "MiB")
-        let others = r.statuses.filter { $0.key != 202 }.map { "\($0.key): \($0.value)" }.sorted().joined(separator: ", ")
-        ctx.report.note("ingest", "64 connections, 1.5 KiB single events for \(ctx.scale.window) s: \(r.inWindow(202)) accepted (202) in the window"
-                        + (others.isEmpty ? "" : ", other answers \(others)") + ", \(r.failures) transport failures; "
+        ctx.report.note("ingest", "wrk, 64 connections, 1.5 KiB single events for \(ctx.scale.window) s: \(r.accepted) accepted (202) in the window, "
+                        + "\(r.otherAnswers) other answers, \(r.socketErrors) socket errors; "
                         + "\(delivered) delivered by the end of the window. Rows per event: 6 (event, delivery, registry at ingest; "
                         + "claim update, attempt row, completion update by the dispatcher). CPU: hub \(Stats.percent(cpu.hub)), "
-                        + "nginx \(Stats.percent(cpu.nginx)), harness load generator \(Stats.percent(cpu.harness)), other processes "
+                        + "nginx \(Stats.percent(cpu.nginx)), load generator (wrk and harness) \(Stats.percent(cpu.harness)), other processes "
                         + "\(Stats.percent(max(0, cpu.machine - cpu.hub - cpu.nginx - cpu.harness))) of one CPU")
     }
 }
