@@ -110,6 +110,33 @@ final class CurlTransportRoundTripTests: XCTestCase {
         XCTAssertEqual(redirecting.requests.map(\.path), statuses.map { "/old/\($0)" }, "the Location was never requested")
     }
 
+    func testAReusedHandleCarriesNothingOfThePreviousRequest() async throws {
+        // One request at a time: each reuses the same pooled handle, configured in full only
+        // when the kind of request changes. Nothing of the one before may show on the wire.
+        let sequence: [(method: String, headers: [(name: String, value: String)], body: [UInt8]?)] = [
+            ("POST", [("X-First", "1"), ("Content-Type", "application/json")], Array("one".utf8)),
+            ("POST", [("X-Second", "2")], Array("second body".utf8)),
+            ("PUT", [], Array("put".utf8)),
+            ("POST", [], nil),
+            ("GET", [("X-Get", "g")], nil),
+            ("HEAD", [], nil),
+            ("POST", [("X-Last", "l")], Array("last".utf8)),
+        ]
+        for (i, step) in sequence.enumerated() {
+            let response = try await transport.send(request(step.method, "/r/\(i)", headers: step.headers, body: step.body))
+            XCTAssertEqual(response.status, 200, "\(i) \(step.method)")
+        }
+        let seen = server.requests
+        XCTAssertEqual(seen.map(\.method), sequence.map(\.method))
+        XCTAssertEqual(seen.map(\.body), sequence.map { $0.body ?? [] })
+        let custom = seen.map { names($0).filter { $0.hasPrefix("x-") } }
+        XCTAssertEqual(custom, [["x-first"], ["x-second"], [], [], ["x-get"], [], ["x-last"]])
+        XCTAssertEqual(seen.map { $0.header("Content-Type") }, ["application/json", nil, nil, nil, nil, nil, nil],
+                       "no form Content-Type of curl's, and none left from the first request")
+        XCTAssertEqual(seen.map { $0.header("Content-Length") }, ["3", "11", "3", "0", nil, nil, "4"])
+        XCTAssertEqual(transport.socketsOpened, 1)
+    }
+
     func testSequentialRequestsReuseOneConnection() async throws {
         for i in 0..<200 {
             let response = try await transport.send(request(i % 2 == 0 ? "GET" : "POST", "/n/\(i)", body: i % 2 == 0 ? nil : [UInt8(i & 0xff)]))
