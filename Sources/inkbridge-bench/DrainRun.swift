@@ -44,7 +44,7 @@ struct DrainRun {
         // perf attaches to the threads that exist: start it once the hub is delivering.
         let startPerf = { if s.perfReport != nil { perf = PerfRecorder(pid: hub.pid, dir: s.dir) } }
         let timing = DrainTiming.wait(for: s.target, since: hub.launchedAt, interval: s.pollInterval, timeout: ctx.scale.waitLimit,
-                                      hub: hub, onFirstSuccess: startPerf) { counter.succeeded(s.tenants) }
+                                      hub: hub, counter: counter, tenants: s.tenants, onFirstSuccess: startPerf)
         let shares = (hub: hubCPU.percent(), nginx: nginxCPU.percent(), harness: selfCPU.percent(), machine: machineCPU.percent())
         var run = DrainRun(timing: timing, peakRSSMiB: hub.peakRSSMiB(), hubCPU: shares.hub, nginxCPU: shares.nginx,
                            harnessCPU: shares.harness, otherCPU: max(0, shares.machine - shares.hub - shares.nginx - shares.harness),

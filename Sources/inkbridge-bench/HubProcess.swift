@@ -64,26 +64,27 @@ struct DrainTiming {
 
     func rate() -> Double? { done.map { Double(target) / $0 } }
 
-    /// Polls `count` every `interval` seconds until it reaches `target`, the hub exits, or `timeout` passes.
+    /// Polls every `interval` seconds until nothing is left unfinished (then reads the exact
+    /// count once), the hub exits, or `timeout` passes.
     static func wait(for target: Int, since start: UInt64, interval: Double, timeout: Double, hub: HubProcess,
-                     onFirstSuccess: () -> Void = {}, count: () -> Int?) -> DrainTiming {
+                     counter: DeliveryCounter, tenants: [BenchTenant], onFirstSuccess: () -> Void = {}) -> DrainTiming {
         var timing = DrainTiming(reached: 0, target: target)
         let deadline = start + UInt64(timeout * 1e9)
         while DispatchTime.now().uptimeNanoseconds < deadline && hub.child.isRunning {
-            if let n = count() {
-                let t = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let t = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if timing.firstSuccess == nil, counter.anySucceeded(tenants) == true {
+                timing.firstSuccess = t
+                onFirstSuccess()
+            }
+            if counter.allFinished(tenants) == true, let n = counter.succeeded(tenants) {
                 timing.reached = n
-                if n > 0 && timing.firstSuccess == nil {
-                    timing.firstSuccess = t
-                    onFirstSuccess()
-                }
-                if n >= target {
-                    timing.done = t
-                    break
-                }
+                // Finished short of the target (dead deliveries): reported as not reached.
+                if n >= target { timing.done = t }
+                return timing
             }
             usleep(UInt32(interval * 1e6))
         }
+        timing.reached = counter.succeeded(tenants) ?? 0
         return timing
     }
 }
