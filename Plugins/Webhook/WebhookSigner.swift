@@ -11,11 +11,16 @@ public struct WebhookSigner: Sendable {
     }
 
     let key: [UInt8]
+    /// The key set up once for OpenSSL (nil only for an empty key: then the one-shot HMAC).
+    let prepared: HMACKey?
 
-    public init(key: [UInt8]) { self.key = key }
+    public init(key: [UInt8]) {
+        self.key = key
+        prepared = HMACKey(key)
+    }
 
     public init(secret: String) throws(Failure) {
-        self.key = try Self.decodeSecret(secret).get()
+        self.init(key: try Self.decodeSecret(secret).get())
     }
 
     public static func decodeSecret(_ secret: String) -> Result<[UInt8], Failure> {
@@ -27,9 +32,8 @@ public struct WebhookSigner: Sendable {
 
     /// The `webhook-signature` header value.
     public func signature(id: String, timestamp: Int, body: [UInt8]) -> String {
-        var message = Array("\(id).\(timestamp).".utf8)
-        message.append(contentsOf: body)
-        let mac = Digest.hmacSHA256(key: key, message: message)
+        let prefix = Array("\(id).\(timestamp).".utf8)
+        let mac = prepared?.mac(prefix, body) ?? Digest.hmacSHA256(key: key, message: prefix + body)
         return "v1," + Data(mac).base64EncodedString()
     }
 }
