@@ -86,7 +86,7 @@ struct Scale {
 
     static let full = Scale(window: 10, receiverWindow: 5, drainEvents: 200_000, latencyRate: 2000, latencyDuration: 20,
                             backlogSmall: 10_000, backlogLarge: 1_000_000, backlogLargeMeasured: 100_000,
-                            fairnessEventsPerTenant: 10_000, waitLimit: 120)
+                            fairnessEventsPerTenant: 20_000, waitLimit: 120)
     static let quick = Scale(window: 2, receiverWindow: 1, drainEvents: 10_000, latencyRate: 2000, latencyDuration: 3,
                              backlogSmall: 2_000, backlogLarge: 40_000, backlogLargeMeasured: 10_000,
                              fairnessEventsPerTenant: 500, waitLimit: 60)

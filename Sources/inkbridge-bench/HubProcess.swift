@@ -64,10 +64,11 @@ struct DrainTiming {
 
     func rate() -> Double? { done.map { Double(target) / $0 } }
 
-    /// Polls every `interval` seconds until nothing is left unfinished (then reads the exact
-    /// count once), the hub exits, or `timeout` passes.
+    /// Polls every `interval` seconds until the target is reached, the hub exits, or `timeout`
+    /// passes. With `probe` (the target is every delivery of `tenants`) a poll asks whether any
+    /// is left unfinished and the exact count is read once at the end; otherwise each poll counts.
     static func wait(for target: Int, since start: UInt64, interval: Double, timeout: Double, hub: HubProcess,
-                     counter: DeliveryCounter, tenants: [BenchTenant], onFirstSuccess: () -> Void = {}) -> DrainTiming {
+                     counter: DeliveryCounter, tenants: [BenchTenant], probe: Bool, onFirstSuccess: () -> Void = {}) -> DrainTiming {
         var timing = DrainTiming(reached: 0, target: target)
         let deadline = start + UInt64(timeout * 1e9)
         while DispatchTime.now().uptimeNanoseconds < deadline && hub.child.isRunning {
@@ -76,11 +77,19 @@ struct DrainTiming {
                 timing.firstSuccess = t
                 onFirstSuccess()
             }
-            if counter.allFinished(tenants) == true, let n = counter.succeeded(tenants) {
+            if probe {
+                if counter.allFinished(tenants) == true, let n = counter.succeeded(tenants) {
+                    timing.reached = n
+                    // Finished short of the target (dead deliveries): reported as not reached.
+                    if n >= target { timing.done = t }
+                    return timing
+                }
+            } else if let n = counter.succeeded(tenants) {
                 timing.reached = n
-                // Finished short of the target (dead deliveries): reported as not reached.
-                if n >= target { timing.done = t }
-                return timing
+                if n >= target {
+                    timing.done = t
+                    return timing
+                }
             }
             usleep(UInt32(interval * 1e6))
         }
