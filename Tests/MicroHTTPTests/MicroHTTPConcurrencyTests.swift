@@ -45,6 +45,42 @@ final class MicroHTTPConcurrencyTests: XCTestCase {
         XCTAssertEqual(handled.load(ordering: .relaxed), connections * perConnection)
     }
 
+    /// Handlers that wait for another thread, as the ingest route waits for the store's commit,
+    /// on 128 kept-alive connections: each connection is resumed from that thread and must be
+    /// read again. (The stall that moved the server from epoll to poll mode, every connection
+    /// left with an unread request, showed under the ingest benchmark's load with 128 clients,
+    /// not in this test: `MicroHTTPServer` explains.)
+    func testConnectionsResumedFromAnotherThreadKeepBeingRead() throws {
+        let commits = DispatchQueue(label: "test.commit")
+        let server = try MicroHTTPServer { request in
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in commits.async { done.resume() } }
+            return HTTPServerResponse(status: 202, body: request.body)
+        }
+        defer { server.stop() }
+        let port = server.port
+        let connections = 128, perConnection = 150
+        let correct = Atomic<Int>(0)
+        let failures = Mutex<[String]>([])
+        onThreads(connections) { c in
+            do {
+                let client = try RawHTTPClient(port: port, readTimeout: 5)
+                for r in 0..<perConnection {
+                    // About the size of an ingested event, as the ingest benchmark sends.
+                    let body = "c\(c)-r\(r)-" + String(repeating: "x", count: 1500)
+                    guard client.send("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)") else {
+                        throw CocoaError(.fileWriteUnknown)
+                    }
+                    let answer = try client.readAnswer()
+                    if answer.status == 202, String(decoding: answer.body, as: UTF8.self) == body { correct.add(1, ordering: .relaxed) }
+                }
+            } catch {
+                failures.withLock { $0.append("connection \(c): \(error)") }
+            }
+        }
+        XCTAssertEqual(failures.withLock { $0.prefix(3) }, [], "no connection stalled (5 s read timeout)")
+        XCTAssertEqual(correct.load(ordering: .relaxed), connections * perConnection)
+    }
+
     func testSlowHandlerDoesNotBlockOthersEvenWithOneThread() throws {
         let gate = Gate()
         let slowArrived = DispatchSemaphore(value: 0)
