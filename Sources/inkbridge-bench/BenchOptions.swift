@@ -15,10 +15,13 @@ struct BenchOptions {
     var perf = false
     /// Every benchmark connector's `concurrency` (issue 7: 64); other values are for experiments.
     var concurrency = 64
+    /// wrk's connections in the ingest suite (issue 7: 64); more shows how the API holds up.
+    var ingestConnections = 64
     var scale = Scale.full
 
     static let usage = """
         usage: inkbridge-bench [--quick] [--only SUITE[,SUITE...]] [--hub PATH] [--out PATH] [--perf] [--concurrency N]
+                               [--ingest-connections N]
 
           suites: \(allSuites.joined(separator: " "))
           diagnostic (only with --only): storepath (the store's CPU per delivery, no HTTP)
@@ -27,6 +30,8 @@ struct BenchOptions {
           --quick  smaller counts and shorter windows: a smoke run, not a measurement
           --perf   perf record -g on the hub during drain and ingest (bench/results/*-perf.txt)
           --concurrency N  every connector's concurrency (default 64, as issue 7 sets; for experiments)
+          --ingest-connections N  wrk's connections in the ingest suite (default 64, as issue 7 sets;
+                   128 is how libmicrohttpd's epoll-mode stall was found, see bench/README.md)
         """
 
     static func parse(_ args: [String]) throws(BenchError) -> BenchOptions {
@@ -48,6 +53,11 @@ struct BenchOptions {
             case "--concurrency":
                 guard let n = Int(try value("--concurrency")), (1...1024).contains(n) else { throw BenchError("--concurrency needs 1 to 1024") }
                 o.concurrency = n
+            case "--ingest-connections":
+                guard let n = Int(try value("--ingest-connections")), (1...1000).contains(n) else {
+                    throw BenchError("--ingest-connections needs 1 to 1000")
+                }
+                o.ingestConnections = n
             case "-h", "--help": throw BenchError(usage)
             default: throw BenchError("unknown argument \(args[i])\n\(usage)")
             }

@@ -25,7 +25,7 @@ enum IngestSuite {
         let hubCPU = CPUMeter([hub.pid]), nginxCPU = CPUMeter(sink.pids), selfCPU = CPUMeter([getpid()]), machineCPU = CPUMeter.machine()
         let perfReport = ctx.options.perf ? (ctx.options.output as NSString).deletingLastPathComponent + "/ingest-perf.txt" : nil
         let perf = perfReport.map { _ in PerfRecorder(pid: hub.pid, dir: dir) }
-        let r = try WrkLoad.run(url: hub.baseURL, path: "/v1/events", connections: 64, duration: ctx.scale.window,
+        let r = try WrkLoad.run(url: hub.baseURL, path: "/v1/events", connections: ctx.options.ingestConnections, duration: ctx.scale.window,
                                 headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(tenant.apiKey)")],
                                 idPrefix: "ing-", size: 1536, dir: dir)
         let delivered = counter.succeeded(tenant) ?? 0
@@ -45,7 +45,7 @@ enum IngestSuite {
         ctx.report.judge("ingest", "ingest_eps", eps, "events/s", ratio: ratio, target: "eps*6/store >= 0.5", pass: (ratio ?? 0) >= 0.5)
         ctx.report.add("ingest", "ingest_delivered_eps", Double(delivered) / r.window, "deliv/s")
         ctx.report.add("ingest", "ingest_peak_rss", rss ?? .nan, "MiB")
-        ctx.report.note("ingest", "wrk, 64 connections, 1.5 KiB single events for \(ctx.scale.window) s: \(r.accepted) accepted (202) in the window, "
+        ctx.report.note("ingest", "wrk, \(ctx.options.ingestConnections) connections, 1.5 KiB single events for \(ctx.scale.window) s: \(r.accepted) accepted (202) in the window, "
                         + "\(r.otherAnswers) other answers, \(r.socketErrors) socket errors; "
                         + "\(delivered) delivered by the end of the window. Rows per event: 6 (event, delivery, registry at ingest; "
                         + "claim update, attempt row, completion update by the dispatcher). CPU: hub \(Stats.percent(cpu.hub)), "
