@@ -15,7 +15,6 @@ import Foundation
 /// three fixed pieces per request; the contract id repeats the event id.
 enum WrkLoad {
     struct Result {
-        var requests = 0
         var accepted = 0
         /// Answers other than 202.
         var otherAnswers = 0
@@ -61,7 +60,6 @@ enum WrkLoad {
             if kv.count == 2, let v = Int(kv[1]) { fields[String(kv[0])] = v }
         }
         var r = Result()
-        r.requests = fields["requests"] ?? 0
         r.accepted = fields["accepted"] ?? 0
         r.otherAnswers = fields["other"] ?? 0
         r.socketErrors = (fields["connect"] ?? 0) + (fields["read"] ?? 0) + (fields["write"] ?? 0) + (fields["timeout"] ?? 0)

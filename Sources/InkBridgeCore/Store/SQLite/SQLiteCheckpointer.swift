@@ -77,7 +77,7 @@ final class SQLiteCheckpointer: Sendable {
     }
 
     /// Queues a pass unless one is already waiting. Never blocks (the writer calls it).
-    func nudge() {
+    private func nudge() {
         guard !stopped.load(ordering: .relaxed),
               !scheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
         queue.async {
