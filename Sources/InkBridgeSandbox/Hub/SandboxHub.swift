@@ -2,9 +2,11 @@ import Foundation
 import InkBridgeCore
 
 /// A complete hub in a temporary directory (SQLite store, libcurl transport,
-/// dispatcher running), for the tests and `inkbridge demo`.
+/// dispatcher running), for the tests and `inkbridge demo`. A directory it created
+/// itself is removed by `stop()`; one it was given is left as it is.
 public final class SandboxHub: Sendable {
     public let directory: String
+    private let ownsDirectory: Bool
     public let hub: Hub
     public let store: SQLiteEventStore
     public let transport: CurlTransport
@@ -19,6 +21,7 @@ public final class SandboxHub: Sendable {
                 dispatcher: Dispatcher.Configuration = .init()) async throws {
         let dir = directory ?? SandboxPaths.temporaryDirectory(prefix: "inkbridge-hub")
         self.directory = dir
+        ownsDirectory = directory == nil
         store = try SQLiteEventStore(path: dir + "/hub.db")
         transport = CurlTransport()
         let loaded = try ConfigLoader(registry: registry, resolver: SecretResolver(environment: environment)).load(bytes: Array(config.utf8))
@@ -51,6 +54,7 @@ public final class SandboxHub: Sendable {
         _ = await dispatcherTask.value
         transport.shutdown()
         store.close()
+        if ownsDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
 }
 

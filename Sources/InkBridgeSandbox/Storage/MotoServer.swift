@@ -57,7 +57,7 @@ public final class MotoServer {
             throw MotoServerError("moto_server exited with status \(process.terminationStatus); log: \(log)")
         }
         guard accepting else {
-            stop()
+            stop(keepingLog: true)
             throw MotoServerError("moto_server did not accept connections on port \(port) within \(Int(readyWithin)) s; log: \(log)")
         }
     }
@@ -67,13 +67,16 @@ public final class MotoServer {
     /// `http://127.0.0.1:PORT`, for path-style S3 settings.
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
-    public func stop() {
-        guard process.isRunning else { return }
-        // SIGKILL, not terminate(): the child inherits the spawning thread's signal
-        // mask, in which Swift's runtime has SIGTERM blocked, so SIGTERM never arrives.
-        // moto keeps nothing on disk, so nothing is lost.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+    /// Kills moto and removes its log, unless `keepingLog` (the log a start-up error names).
+    public func stop(keepingLog: Bool = false) {
+        if process.isRunning {
+            // SIGKILL, not terminate(): the child inherits the spawning thread's signal
+            // mask, in which Swift's runtime has SIGTERM blocked, so SIGTERM never arrives.
+            // moto keeps nothing on disk, so nothing is lost.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        if !keepingLog { try? FileManager.default.removeItem(atPath: logPath) }
     }
 }
 

@@ -54,10 +54,4 @@ enum HubFactory {
         let resolver = SecretResolver(store: store.flatMap(secretSource))
         do { return .success(try ConfigLoader(registry: registry, resolver: resolver).load(path: path)) } catch { return .failure(error) }
     }
-
-    static func makeHub(store: any EventStore, config: LoadedConfig, transport: any HTTPTransport) async throws(CLIError) -> Hub {
-        let hub = Hub(store: store, registry: registry, transport: transport)
-        do { try await hub.apply(config) } catch { throw CLIError.invalid(error.message) }
-        return hub
-    }
 }

@@ -38,7 +38,14 @@ enum ServeCommand {
         // curl, where a stalled connector's transfers would hold connections other tenants wait for.
         Self.raiseOpenFileLimit()
         let transport = CurlTransport(maxTotalConnections: dispatcherConfig.maxInFlight)
-        let hub = Hub(store: store, registry: HubFactory.registry, transport: transport, dispatcher: dispatcherConfig)
+        let spool: SpoolDirectory
+        do { spool = try SpoolDirectory.claim() } catch {
+            throw CLIError.runtime("cannot create the spool directory under \(NSTemporaryDirectory()): \(error)")
+        }
+        // Runs once the dispatcher has stopped and every transfer has ended (or on a failed start).
+        defer { spool.remove() }
+        let hub = Hub(store: store, registry: HubFactory.registry, transport: transport, temporaryDirectory: spool.path,
+                      dispatcher: dispatcherConfig)
         do {
             try await hub.apply(config)
             try await store.appendAudit(actor: "serve", action: "config_loaded", detail: configPath, now: hub.clock.now())

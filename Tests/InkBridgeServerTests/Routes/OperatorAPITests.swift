@@ -46,9 +46,10 @@ final class OperatorAPITests: XCTestCase {
     }
 
     func testNotReadyWithoutAConfiguration() async throws {
-        let store = try SQLiteEventStore(path: SandboxPaths.temporaryDirectory(prefix: "inkbridge-ready") + "/hub.db")
+        let dir = SandboxPaths.temporaryDirectory(prefix: "inkbridge-ready")
+        let store = try SQLiteEventStore(path: dir + "/hub.db")
         let transport = CurlTransport()
-        addTeardownBlock { transport.shutdown(); store.close() }
+        addTeardownBlock { transport.shutdown(); store.close(); try? FileManager.default.removeItem(atPath: dir) }
         let hub = Hub(store: store, registry: APITestHub.registry, transport: transport)
         let responder = APIServer(hub: hub, operatorToken: nil, reload: nil).responder
         let ready = await responder.respond(HTTPServerRequest(method: "GET", path: "/readyz"))

@@ -5,7 +5,8 @@ import InkBridgeSandbox
 import XCTest
 
 /// `inkbridge serve` killed with SIGKILL in the middle of a multipart upload to
-/// S3 (moto), then restarted: the archive never holds a partial object.
+/// S3 (moto), then restarted: the archive never holds a partial object, and the
+/// document the killed process was holding does not stay on disk.
 final class S3CrashTests: XCTestCase {
     func testSIGKILLDuringUploadLeavesNothingOrTheWholeVerifiedObject() async throws {
         let moto = try await MotoFixture.start()
@@ -25,7 +26,10 @@ final class S3CrashTests: XCTestCase {
                        "key":"{tenant}/{contract.id}/{filename}","multipart_threshold_mb":8,"multipart_part_mb":8},
            "secrets":{"access_key_id":{"env":"S3_KEY"},"secret_access_key":{"env":"S3_SECRET"}}}]}]}
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let env = ["S3_KEY": moto.accessKeyID, "S3_SECRET": moto.secretAccessKey]
+        // The hubs' temporary directory, to see what each one leaves there.
+        let tmp = dir + "/tmp"
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        let env = ["S3_KEY": moto.accessKeyID, "S3_SECRET": moto.secretAccessKey, "TMPDIR": tmp]
         let event = """
             {"id":"evt_crash","type":"contract.status_changed","occurred_at":"2026-11-21T10:15:00Z",
              "contract":{"id":"ctr_crash","sequence":3,"status":"executed","customer":{"id":"cust_9"},
@@ -46,6 +50,10 @@ final class S3CrashTests: XCTestCase {
         first.signal(SIGKILL)
         XCTAssertNotNil(first.waitForExit(timeout: 30), "SIGKILL ends the process")
         XCTAssertTrue(uploading, "the kill must land during the upload")
+        let killedSpool = "\(tmp)/\(SpoolDirectory.prefix)\(first.pid)"
+        let leftByKill = (try? FileManager.default.contentsOfDirectory(atPath: killedSpool)) ?? []
+        XCTAssertEqual(leftByKill.filter { $0.hasPrefix("inkbridge-document-") }.count, 1,
+                       "the killed hub was holding the downloaded document in its spool directory")
 
         let afterKill = try await client.send(S3Client.Call(method: "HEAD", key: key))
         if afterKill.status == 200 {
@@ -56,9 +64,11 @@ final class S3CrashTests: XCTestCase {
 
         let second = try ServeProcess(config: configPath, store: dir + "/hub.db", environment: env)
         let archived = await eventually(timeout: 90) { (try? await client.send(S3Client.Call(method: "HEAD", key: key)))?.status == 200 }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: killedSpool), "the restarted hub removed the dead hub's spool directory")
         second.signal(SIGTERM)
-        _ = second.waitForExit(timeout: 30)
+        XCTAssertEqual(second.waitForExit(timeout: 30)?.status, 0, second.stderr)
         XCTAssertTrue(archived, "the restarted hub finishes the archive")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp), [], "a clean stop leaves nothing in TMPDIR")
         try await assertWholeObject(client, key: key, bytes: bytes)
     }
 
