@@ -67,6 +67,7 @@ enum BenchMain {
         case "backlog": try BacklogSuite.run(ctx)
         case "fairness": try FairnessSuite.run(ctx)
         case "storepath": try StorePathSuite.run(ctx)
+        case "ingestpath": try IngestPathSuite.run(ctx)
         default: preconditionFailure("unknown suite \(suite) passed option parsing")
         }
     }

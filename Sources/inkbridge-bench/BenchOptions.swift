@@ -4,7 +4,7 @@ import Foundation
 struct BenchOptions {
     static let allSuites = ["raw", "store", "drain", "ingest", "latency", "backlog", "fairness"]
     /// Run only when named in `--only`.
-    static let diagnosticSuites = ["storepath"]
+    static let diagnosticSuites = ["storepath", "ingestpath"]
 
     var quick = false
     /// Suites to run, in `allSuites` order.
@@ -24,7 +24,8 @@ struct BenchOptions {
                                [--ingest-connections N]
 
           suites: \(allSuites.joined(separator: " "))
-          diagnostic (only with --only): storepath (the store's CPU per delivery, no HTTP)
+          diagnostic (only with --only): storepath (the store's CPU per delivery, no HTTP),
+                   ingestpath (the store's CPU per event written as the API does, no HTTP)
           --only   runs the named suites, plus the limits their ratios need
                    (raw for drain, store for ingest)
           --quick  smaller counts and shorter windows: a smoke run, not a measurement

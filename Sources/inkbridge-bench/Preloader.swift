@@ -24,14 +24,14 @@ enum Preloader {
             let size: Int
         }
         // Round robin over tenants, so every tenant's events are spread through the tables.
-        var perTenant: [[Batch]] = jobs.map { j in
+        let perTenant: [[Batch]] = jobs.map { j in
             stride(from: 0, to: j.count, by: batchSize).map { s in
                 Batch(tenant: j.tenant.id, prefix: j.prefix, range: s..<min(j.count, s + batchSize), size: j.size)
             }
         }
         var batches: [Batch] = []
-        while perTenant.contains(where: { !$0.isEmpty }) {
-            for i in perTenant.indices where !perTenant[i].isEmpty { batches.append(perTenant[i].removeFirst()) }
+        for round in 0..<(perTenant.map(\.count).max() ?? 0) {
+            for tenantBatches in perTenant where round < tenantBatches.count { batches.append(tenantBatches[round]) }
         }
         let all = batches
         let started = Date()
