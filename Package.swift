@@ -48,7 +48,7 @@ let package = Package(
                           swiftSettings: swiftSettings),
         // `make bench`: the hub against this machine's measured limits. Touches C directly (a benchmark may).
         .executableTarget(name: "inkbridge-bench",
-                          dependencies: ["InkBridgeCore", "MicroHTTP", "CCurl", "CSQLite", "Webhook"],
+                          dependencies: ["InkBridgeCore", "InkBridgeServer", "MicroHTTP", "CCurl", "CSQLite", "Webhook"],
                           swiftSettings: swiftSettings),
 
         // Archives one document with storage.s3 and prints its peak RSS: the

@@ -68,6 +68,7 @@ enum BenchMain {
         case "fairness": try FairnessSuite.run(ctx)
         case "storepath": try StorePathSuite.run(ctx)
         case "ingestpath": try IngestPathSuite.run(ctx)
+        case "apipath": try APIPathSuite.run(ctx)
         default: preconditionFailure("unknown suite \(suite) passed option parsing")
         }
     }

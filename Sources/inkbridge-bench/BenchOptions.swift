@@ -4,7 +4,7 @@ import Foundation
 struct BenchOptions {
     static let allSuites = ["raw", "store", "drain", "ingest", "latency", "backlog", "fairness"]
     /// Run only when named in `--only`.
-    static let diagnosticSuites = ["storepath", "ingestpath"]
+    static let diagnosticSuites = ["storepath", "ingestpath", "apipath"]
 
     var quick = false
     /// Suites to run, in `allSuites` order.
@@ -25,7 +25,8 @@ struct BenchOptions {
 
           suites: \(allSuites.joined(separator: " "))
           diagnostic (only with --only): storepath (the store's CPU per delivery, no HTTP),
-                   ingestpath (the store's CPU per event written as the API does, no HTTP)
+                   ingestpath (the store's CPU per event written as the API does, no HTTP),
+                   apipath (the API's CPU per POST /v1/events without sockets)
           --only   runs the named suites, plus the limits their ratios need
                    (raw for drain, store for ingest)
           --quick  smaller counts and shorter windows: a smoke run, not a measurement

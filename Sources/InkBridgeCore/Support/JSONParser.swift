@@ -160,6 +160,20 @@ public enum JSONParser {
             return .number(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<index]), as: UTF8.self))
         }
 
+        /// Whether one of the eight bytes is a quote, a backslash or below 0x20 (the classic
+        /// "has a zero byte" test: `(x - 0x01..) & ~x & 0x80..` is non-zero exactly when x has one).
+        @inline(__always)
+        static func endsPlainRun(_ word: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let hasQuote = (quote &- ones) & ~quote
+            let hasBackslash = (backslash &- ones) & ~backslash
+            let hasControl = (word &- ones &* 0x20) & ~word
+            return (hasQuote | hasBackslash | hasControl) & highs != 0
+        }
+
         mutating func parseString() throws(JSONParseError) -> String {
             index += 1
             let start = index
@@ -169,6 +183,17 @@ public enum JSONParser {
                 var i = index
                 var high: UInt8 = 0
                 let end = buffer.count
+                // Eight bytes at a time while none of them ends the plain run (a quote, a backslash,
+                // a control character): long values such as notes cost a fraction of the byte loop.
+                var wideHigh: UInt64 = 0
+                let raw = UnsafeRawPointer(base)
+                while i + 8 <= end {
+                    let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if Self.endsPlainRun(word) { break }
+                    wideHigh |= word
+                    i += 8
+                }
+                if wideHigh & 0x8080_8080_8080_8080 != 0 { high = 0x80 }
                 while i < end {
                     let c = base[i]
                     if c == UInt8(ascii: "\"") {

@@ -31,6 +31,27 @@ final class JSONTests: XCTestCase {
         XCTAssertThrowsError(try JSONParser.parse(Array(#""unterminated"#.utf8)))
     }
 
+    /// Strings are scanned eight bytes at a time: a quote, an escape, a control character or a
+    /// non-ASCII byte at any position of a long value is still found exactly there.
+    func testEverySpecialByteIsFoundAtEveryOffsetOfALongString() throws {
+        for offset in 0..<24 {
+            let before = String(repeating: "a", count: offset)
+            let after = String(repeating: "b", count: 19)
+            XCTAssertEqual(try JSONParser.parse(Array("\"\(before)\"".utf8)), .string(before))
+            XCTAssertEqual(try JSONParser.parse(Array("\"\(before)\\n\(after)\"".utf8)), .string(before + "\n" + after))
+            XCTAssertEqual(try JSONParser.parse(Array("\"\(before)\\\"\(after)\"".utf8)), .string(before + "\"" + after))
+            XCTAssertEqual(try JSONParser.parse(Array("\"\(before)é\(after)\"".utf8)), .string(before + "é" + after))
+            XCTAssertThrowsError(try JSONParser.parse(Array("\"\(before)\u{1F}\(after)\"".utf8))) { error in
+                XCTAssertEqual((error as? JSONParseError)?.offset, offset + 1, "the control character at \(offset)")
+            }
+            XCTAssertThrowsError(try JSONParser.parse(Array("\"\(before)".utf8) + [0xFF] + Array("\(after)\"".utf8))) { error in
+                XCTAssertEqual((error as? JSONParseError)?.offset, 1, "invalid UTF-8 at \(offset)")
+            }
+            // The string ends, and the parser goes on, exactly at the quote.
+            XCTAssertEqual(try JSONParser.parse(Array("[\"\(before)\",\"\(after)\"]".utf8)), [.string(before), .string(after)])
+        }
+    }
+
     func testLargeObjectsKeepOrderAndRejectADuplicateKey() throws {
         // Past 16 keys the object keeps a hash index: order, lookup and the duplicate check still hold.
         let keys = (0..<40).map { "k\($0)" }
