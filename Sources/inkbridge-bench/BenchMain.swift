@@ -69,6 +69,7 @@ enum BenchMain {
         case "storepath": try StorePathSuite.run(ctx)
         case "ingestpath": try IngestPathSuite.run(ctx)
         case "apipath": try APIPathSuite.run(ctx)
+        case "deliverpath": try DeliverPathSuite.run(ctx)
         default: preconditionFailure("unknown suite \(suite) passed option parsing")
         }
     }

@@ -4,7 +4,7 @@ import Foundation
 struct BenchOptions {
     static let allSuites = ["raw", "store", "drain", "ingest", "latency", "backlog", "fairness"]
     /// Run only when named in `--only`.
-    static let diagnosticSuites = ["storepath", "ingestpath", "apipath"]
+    static let diagnosticSuites = ["storepath", "ingestpath", "apipath", "deliverpath"]
 
     var quick = false
     /// Suites to run, in `allSuites` order.
@@ -26,7 +26,8 @@ struct BenchOptions {
           suites: \(allSuites.joined(separator: " "))
           diagnostic (only with --only): storepath (the store's CPU per delivery, no HTTP),
                    ingestpath (the store's CPU per event written as the API does, no HTTP),
-                   apipath (the API's CPU per POST /v1/events without sockets)
+                   apipath (the API's CPU per POST /v1/events without sockets),
+                   deliverpath (the CPU per delivery to nginx of the hub's core in this process)
           --only   runs the named suites, plus the limits their ratios need
                    (raw for drain, store for ingest)
           --quick  smaller counts and shorter windows: a smoke run, not a measurement

@@ -38,6 +38,8 @@ final class CurlTransfer {
     var postBuffer: UnsafeMutableRawPointer?
     var postCapacity = 0
     var headerList: UnsafeMutablePointer<curl_slist>?
+    /// Scratch space for one header line (`configureHeaders`), kept between requests.
+    var lineBuffer: [UInt8] = []
 
     // Address guard.
     var guardActive = false

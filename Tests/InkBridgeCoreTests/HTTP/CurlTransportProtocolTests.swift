@@ -107,6 +107,31 @@ final class CurlTransportProtocolTests: XCTestCase {
         XCTAssertEqual(response.headers.filter { $0.name == "X-Reply" }.map(\.value), ["one", "two"])
     }
 
+    /// A header that would split into two on the wire, or a name that is not a token, is refused
+    /// before anything is sent, and the error does not quote the value (it may be a secret).
+    func testHeaderInjectionAndBadNamesAreRefusedBeforeSending() async throws {
+        let server = try RecordingServer.echo()
+        defer { server.stop() }
+        let refused: [(String, String)] = [("X-Token", "secret\r\nX-Injected: yes"), ("X-Token", "secret\nX-Injected: yes"),
+                                           ("X-Token", "sec\u{0}ret"), ("Bad Name", "v"), ("Bad:Name", "v"), ("", "v")]
+        for (name, value) in refused {
+            do {
+                _ = try await transport.send(HTTPRequest(method: "POST", url: server.baseURL + "/h", headers: [("X-Fine", "1"), (name, value)],
+                                                         body: [1], allowPrivate: true))
+                XCTFail("\(name.debugDescription) was sent")
+            } catch {
+                XCTAssertFalse(error.message.contains("secret"), error.message)
+            }
+        }
+        XCTAssertEqual(server.requests.count, 0, "nothing reached the server")
+        // The same headers without the bad one go through, and curl's defaults are still suppressed.
+        _ = try await transport.send(HTTPRequest(method: "POST", url: server.baseURL + "/h", headers: [("X-Fine", "1"), ("accept", "text/plain")],
+                                                 body: [1], allowPrivate: true))
+        XCTAssertEqual(server.requests.first?.header("X-Fine"), "1")
+        XCTAssertEqual(server.requests.first?.header("Accept"), "text/plain", "the caller's Accept, in any case, replaces curl's")
+        XCTAssertNil(server.requests.first?.header("Expect"))
+    }
+
     func testUserpwdAloneIsBasicAuth() async throws {
         let server = try RecordingServer.echo()
         defer { server.stop() }
