@@ -5,10 +5,25 @@ public enum Digest {
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
         bytes.withUnsafeBufferPointer { b in
-            out.withUnsafeMutableBufferPointer { o in _ = SHA256(b.baseAddress, b.count, o.baseAddress) }
+            out.withUnsafeMutableBufferPointer { o in
+                // `SHA256()` looks the algorithm up by name on every call (OpenSSL 3); the implementation
+                // fetched once skips that (every API request hashes its key).
+                if let md = sha256Implementation.md {
+                    _ = EVP_Digest(b.baseAddress, b.count, o.baseAddress, nil, md, nil)
+                } else {
+                    _ = SHA256(b.baseAddress, b.count, o.baseAddress)
+                }
+            }
         }
         return out
     }
+
+    /// OpenSSL's SHA-256, fetched once for the process (never freed).
+    private struct FetchedMD: @unchecked Sendable {
+        let md: OpaquePointer?
+    }
+
+    private static let sha256Implementation = FetchedMD(md: EVP_MD_fetch(nil, "SHA256", nil))
 
     public static func sha256Hex(_ bytes: [UInt8]) -> String { hex(sha256(bytes)) }
 

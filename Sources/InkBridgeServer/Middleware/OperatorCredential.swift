@@ -19,20 +19,24 @@ public struct OperatorCredential: Sendable {
 
 /// `Authorization: Bearer <token>` (RFC 6750; the scheme is case-insensitive).
 enum BearerToken {
+    /// The token of `Bearer <token>` (scheme in any case, blanks around it ignored), on the
+    /// header's UTF-8 bytes: this runs for every API request.
     static func parse(_ header: String?) -> String? {
-        guard let header else { return nil }
-        let trimmed = header.drop { $0 == " " || $0 == "\t" }
-        guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = trimmed.dropFirst(7).trimmingBlanks
-        return token.isEmpty ? nil : String(token)
-    }
-}
-
-private extension Substring {
-    var trimmingBlanks: Substring {
-        var s = self
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return s
+        guard var header else { return nil }
+        return header.withUTF8 { bytes -> String? in
+            func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+            var start = 0, end = bytes.count
+            while start < end, isBlank(bytes[start]) { start += 1 }
+            let scheme = Array("bearer ".utf8)
+            guard end - start > scheme.count else { return nil }
+            for (i, expected) in scheme.enumerated() {
+                let b = bytes[start + i]
+                guard b == expected || (b >= 0x41 && b <= 0x5A && b | 0x20 == expected) else { return nil }
+            }
+            start += scheme.count
+            while start < end, isBlank(bytes[start]) { start += 1 }
+            while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+            return start < end ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) : nil
+        }
     }
 }

@@ -14,6 +14,8 @@ enum IngestRequest {
         guard let value = request.header("Content-Type") else {
             throw APIError(415, "unsupported_media_type", "Content-Type must be application/json")
         }
+        // Most clients send exactly this.
+        if value == "application/json" { return }
         // The media type before any parameter, without surrounding blanks, in any case (RFC 9110 8.3.1).
         let bytes = value.utf8.prefix { $0 != UInt8(ascii: ";") }
         let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }

@@ -98,6 +98,10 @@ final class RouterTests: XCTestCase {
         XCTAssertNil(BearerToken.parse("Bearer "))
         XCTAssertNil(BearerToken.parse("Bearerabc"))
         XCTAssertNil(BearerToken.parse(nil))
+        XCTAssertEqual(BearerToken.parse(" \tbEaReR \tkey-é\t "), "key-é", "blanks around scheme and token, scheme in any case")
+        XCTAssertNil(BearerToken.parse("Bearer \t  "))
+        XCTAssertNil(BearerToken.parse("Bearer\tabc"), "the scheme ends with a space")
+        XCTAssertNil(BearerToken.parse("Bearez abc"))
     }
 
     func testOperatorCredentialComparesDigests() {
