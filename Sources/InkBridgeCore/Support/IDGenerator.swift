@@ -15,8 +15,9 @@ public enum IDGenerator {
         out.append(contentsOf: prefix.utf8)
         out.append(UInt8(ascii: "_"))
         for i in stride(from: 45, through: 0, by: -5) { out.append(alphabet[Int((ms >> UInt64(i)) & 31)]) }
-        for i in stride(from: 59, through: 0, by: -5) { out.append(alphabet[Int((hi >> UInt64(i)) & 31)]) }
-        for i in stride(from: 15, through: 0, by: -5) where i >= 0 { out.append(alphabet[Int((UInt64(lo) >> UInt64(i)) & 31)]) }
+        // All 80 random bits, 5 per character (the lowest 4 bits of `hi` used to be left out).
+        let random = UInt128(hi) << 16 | UInt128(lo)
+        for i in stride(from: 75, through: 0, by: -5) { out.append(alphabet[Int((random >> UInt128(i)) & 31)]) }
         return String(decoding: out, as: UTF8.self)
     }
 }

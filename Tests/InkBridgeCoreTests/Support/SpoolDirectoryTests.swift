@@ -15,7 +15,7 @@ final class SpoolDirectoryTests: XCTestCase {
     private func make(_ name: String, file: String? = nil) throws {
         let dir = base + "/" + name
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        if let file { FileManager.default.createFile(atPath: dir + "/" + file, contents: Data(count: 1024)) }
+        if let file { XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/" + file, contents: Data(count: 1024))) }
     }
 
     private var entries: Set<String> { Set((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []) }
