@@ -12,7 +12,9 @@ public enum EventValidator {
             return .failure(ValidationError(issues.issues))
         }
         let id = requireString(object, "id", &issues, maxLength: 128)
-        if let id, id.contains(where: { $0.isNewline || $0 == "\u{0}" }) { issues.add("id", "must not contain control characters") }
+        if let id, Self.mayHoldLineBreak(id), id.contains(where: { $0.isNewline || $0 == "\u{0}" }) {
+            issues.add("id", "must not contain control characters")
+        }
         let type = requireString(object, "type", &issues, maxLength: 128)
         if let type, !EventType.all.contains(type) {
             issues.add("type", "must be one of \(EventType.all.sorted().joined(separator: ", "))")
@@ -58,10 +60,18 @@ public enum EventValidator {
                                       sequence: sequence, status: status, body: json, raw: raw))
     }
 
+    /// Keys of optional fields, made once (a literal array is allocated at every use).
+    enum Keys {
+        static let text = ["title", "kind"]
+        static let dates = ["effective_date", "expiry_date"]
+        static let customer = ["id", "name", "crm_ref", "ticketing_ref"]
+        static let targets = ["first_response_minutes", "resolution_minutes"]
+    }
+
     /// Optional fields are passed through, but when present they must have the documented shape.
     static func validateOptional(_ contract: JSONObject, _ c: inout IssueCollector) {
-        for key in ["title", "kind"] { optionalString(contract, key, &c) }
-        for key in ["effective_date", "expiry_date"] {
+        for key in Keys.text { optionalString(contract, key, &c) }
+        for key in Keys.dates {
             if let s = optionalString(contract, key, &c), RFC3339.parseDate(s) == nil {
                 c.add(key, "must be a date YYYY-MM-DD")
             }
@@ -69,7 +79,7 @@ public enum EventValidator {
         if let customer = contract["customer"] {
             if let o = customer.objectValue {
                 var cc = c.nested("customer")
-                for key in ["id", "name", "crm_ref", "ticketing_ref"] { optionalString(o, key, &cc) }
+                for key in Keys.customer { optionalString(o, key, &cc) }
                 c.merge(cc)
             } else if !customer.isNull { c.add("customer", "must be an object, not \(customer.typeName)") }
         }
@@ -100,7 +110,7 @@ public enum EventValidator {
                             var tc = sc.nested("targets[\(i)]")
                             if let to = t.objectValue {
                                 if to["severity"]?.stringValue == nil { tc.add("severity", "required string") }
-                                for k in ["first_response_minutes", "resolution_minutes"] {
+                                for k in Keys.targets {
                                     if let v = to[k], !(v.int64Value.map { $0 >= 0 } ?? false) { tc.add(k, "must be an integer >= 0") }
                                 }
                             } else { tc.add("", "must be an object") }
@@ -131,8 +141,15 @@ public enum EventValidator {
         guard let v = o[key] else { issues.add(key, "required"); return nil }
         guard let s = v.stringValue else { issues.add(key, "must be a string, not \(v.typeName)"); return nil }
         if s.isEmpty { issues.add(key, "must not be empty"); return nil }
-        if s.count > maxLength { issues.add(key, "must be at most \(maxLength) characters"); return nil }
+        // Counting characters walks grapheme clusters; no more bytes than the limit means no more characters.
+        if s.utf8.count > maxLength, s.count > maxLength { issues.add(key, "must be at most \(maxLength) characters"); return nil }
         return s
+    }
+
+    /// False when every byte is ASCII and none is NUL or a line break (the usual id): the
+    /// character-by-character check is then not needed.
+    static func mayHoldLineBreak(_ s: String) -> Bool {
+        s.utf8.contains { $0 >= 0x80 || $0 == 0 || (0x0A...0x0D).contains($0) }
     }
 
     @discardableResult

@@ -79,6 +79,24 @@ final class EventValidatorTests: XCTestCase {
         }
     }
 
+    /// Limits count characters, not bytes; ids refuse line breaks and NUL in any script.
+    func testIdLimitsCountCharactersAndLineBreaksAreRefused() throws {
+        let base = try JSONParser.parse(Self.valid)
+        func check(_ id: String) -> Bool {
+            let event = Self.setting(base, ["id"], .string(id))
+            let raw = Array(event.serialized())
+            return (try? EventValidator.validate(event, raw: raw).get()) != nil
+        }
+        XCTAssertTrue(check(String(repeating: "é", count: 128)), "128 characters in 256 bytes")
+        XCTAssertFalse(check(String(repeating: "é", count: 129)))
+        XCTAssertTrue(check(String(repeating: "x", count: 128)))
+        XCTAssertFalse(check(String(repeating: "x", count: 129)))
+        XCTAssertTrue(check("evt\twith-tab"), "a tab is not a line break")
+        for bad in ["evt\n1", "evt\r1", "evt\u{0B}1", "evt\u{0}1", "évt\u{2028}1", "evt\u{85}1"] {
+            XCTAssertFalse(check(bad), bad.debugDescription)
+        }
+    }
+
     func testMalformedBodies() {
         let cases: [(String, [UInt8])] = [
             ("truncated", Array("{\"id\":".utf8)),
