@@ -150,6 +150,21 @@ final class SQLiteEventStoreTests: XCTestCase {
         do { let value = try await store.claimDue(hook, now: now, limit: 10).map(\.id); XCTAssertEqual(value, [c[0].id]) }
     }
 
+    /// A newer event moves the contract on (status, customer); an older one arriving later does not.
+    func testRegistryFollowsNewerEventsOnly() async throws {
+        _ = try await ingest(TestEvents.event(id: "r1", contract: "ctr_r", sequence: 1, status: "sent", customer: "cust_a"))
+        _ = try await ingest(TestEvents.event(id: "r3", contract: "ctr_r", sequence: 3, status: "executed", customer: "cust_b"))
+        _ = try await ingest(TestEvents.event(id: "r2", contract: "ctr_r", sequence: 2, status: "signed", customer: "cust_a"))
+        let record = try await store.contract(tenant: "acme", id: "ctr_r")
+        XCTAssertEqual(record?.sequence, 3)
+        XCTAssertEqual(record?.status, "executed")
+        XCTAssertEqual(record?.customerID, "cust_b")
+        let forB = try await store.contracts(tenant: "acme", customerID: "cust_b").map(\.id)
+        let forA = try await store.contracts(tenant: "acme", customerID: "cust_a").map(\.id)
+        XCTAssertEqual(forB, ["ctr_r"])
+        XCTAssertEqual(forA, [], "the customer of the newest event only")
+    }
+
     func testRegistryKeepsHighestSequenceAndPagination() async throws {
         _ = try await ingest(TestEvents.event(id: "e2", sequence: 2, status: "executed"))
         _ = try await ingest(TestEvents.event(id: "e1", sequence: 1, status: "signed"))
