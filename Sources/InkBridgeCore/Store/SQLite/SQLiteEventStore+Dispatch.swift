@@ -28,10 +28,17 @@ extension SQLiteEventStore {
                                                event: event, attempts: Int(s.int(2)), createdAt: Date(unix: s.double(3)),
                                                isStateConnector: s.int(11) == 1))
             }
-            let mark = try db.statement("UPDATE deliveries SET state = 1, updated_at = ? WHERE rid = ?")
-            for c in claimed {
-                mark.reset()
-                try mark.bind(.double(now.unix), .int(c.rowID)).run()
+            // One statement for the whole batch, the exact rows just read: a statement per row cost
+            // about 4,400 instructions more per delivery (storepath under callgrind).
+            if !claimed.isEmpty {
+                var list = "["
+                for (i, c) in claimed.enumerated() { list += (i == 0 ? "" : ",") + String(c.rowID) }
+                list += "]"
+                try db.statement("UPDATE deliveries SET state = 1, updated_at = ? WHERE rid IN (SELECT value FROM json_each(?))")
+                    .bind(.double(now.unix), .text(list)).run()
+                guard db.changes == claimed.count else {
+                    throw StoreError(.failed, "claimed \(claimed.count) deliveries but marked \(db.changes) in flight")
+                }
             }
             return claimed
         }
