@@ -21,7 +21,7 @@ public final class SQLiteEventStore: EventStore {
         // 8 KiB pages for a new database (an existing one keeps its own): an ingested event writes a
         // 1.5 KiB row and a few index entries, and with 4 KiB pages the WAL got more frames and the
         // b-trees more page splits per event. The ingest benchmark measured 6-10% less hub CPU per
-        // event over three alternating runs (bench/README.md); 16 KiB did no better.
+        // event over three alternating runs (README.md, Performance); 16 KiB did no better.
         try w.execute("PRAGMA page_size=8192")
         try w.execute("PRAGMA journal_mode=WAL")
         try w.execute("PRAGMA synchronous=FULL")
