@@ -52,6 +52,36 @@ final class SQLiteEventStoreTests: XCTestCase {
         do { let value = try await store.claimDue(hook, now: now, limit: 10).map(\.event.id); XCTAssertEqual(value, ["e2"]) }
     }
 
+    /// Completions as the dispatcher sends them (lanes known, several per batch): successes are
+    /// written together, the others one by one; each answer is in the order given, and a lane
+    /// with an event waiting behind its head releases it.
+    func testABatchOfCompletionsWithLanesEndsEachDeliveryAndReleasesWaitingLanes() async throws {
+        for (id, contract) in [("e1", "ctr_a"), ("e3", "ctr_b"), ("e4", "ctr_c")] {
+            _ = try await ingest(TestEvents.event(id: id, contract: contract, sequence: 1))
+        }
+        let heads = try await store.claimDue(hook, now: now, limit: 10)
+        XCTAssertEqual(heads.map(\.event.id), ["e1", "e3", "e4"])
+        _ = try await ingest(TestEvents.event(id: "e2", contract: "ctr_a", sequence: 2))
+        func completion(_ c: ClaimedDelivery, _ t: DeliveryTransition, status: Int) -> DeliveryCompletion {
+            DeliveryCompletion(rowID: c.rowID, attempt: AttemptRecord(number: c.attempts + 1, startedAt: now, durationMs: 3, httpStatus: status,
+                                                                      error: nil, responseExcerpt: nil),
+                               transition: t, lane: c.lane)
+        }
+        let later = now.addingTimeInterval(60)
+        let states = try await store.complete([completion(heads[0], .succeed, status: 204), completion(heads[1], .retry(at: later), status: 503),
+                                               completion(heads[2], .succeed, status: 200)], now: now)
+        XCTAssertEqual(states, [.succeeded, .retrying, .succeeded])
+        let next = try await store.claimDue(hook, now: now, limit: 10)
+        XCTAssertEqual(next.map(\.event.id), ["e2"], "ctr_a's next event is released; ctr_b retries later; ctr_c is done")
+        for (claimed, state, status) in [(heads[0], DeliveryState.succeeded, 204), (heads[1], .retrying, 503), (heads[2], .succeeded, 200)] {
+            let detail = try await store.delivery(tenant: "acme", id: claimed.id)
+            XCTAssertEqual(detail?.summary.state, state)
+            XCTAssertEqual(detail?.summary.attempts, 1)
+            XCTAssertEqual(detail?.attempts.map(\.httpStatus), [status])
+        }
+        do { let value = try await store.claimDue(hook, now: later, limit: 10).map(\.event.id); XCTAssertEqual(value, ["e3"]) }
+    }
+
     func testAReplayedDeliveryBehindANewHeadIsReleasedAfterIt() async throws {
         _ = try await ingest(TestEvents.event(id: "e1", sequence: 1))
         let first = try await store.claimDue(hook, now: now, limit: 10)

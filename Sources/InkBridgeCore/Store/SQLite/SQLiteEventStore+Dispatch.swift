@@ -74,18 +74,62 @@ extension SQLiteEventStore {
         // Not durable (see SQLiteExecutor.write): losing an attempt record to a power cut means one more delivery.
         try await writer.write(durable: false) { db throws(StoreError) in
             var states: [DeliveryState] = []
-            for c in completions { states.append(try Self.completeOne(db, c, now: now)) }
+            states.reserveCapacity(completions.count)
+            var succeeded: [DeliveryCompletion] = []
+            for c in completions {
+                if Self.isPlainSuccess(c) {
+                    succeeded.append(c)
+                    states.append(.succeeded)
+                } else {
+                    states.append(try Self.completeOne(db, c, now: now))
+                }
+            }
+            try Self.completeSucceeded(db, succeeded, now: now)
             return states
         }
     }
 
+    /// A success whose lane is known, without an error to record: it ends the same way for
+    /// every delivery, so a batch of them is written with one `UPDATE` per attempt number.
+    static func isPlainSuccess(_ c: DeliveryCompletion) -> Bool {
+        if case .succeed = c.transition, c.lane != nil, c.attempt.error == nil { return true }
+        return false
+    }
+
+    /// `completeOne` for plain successes, batched: each attempt row, then the deliveries marked
+    /// succeeded together, then the lanes that have something behind them (rare) one by one.
+    /// The deliveries of one batch are lane heads, so no two share a lane.
+    static func completeSucceeded(_ db: SQLiteConnection, _ batch: [DeliveryCompletion], now: Date) throws(StoreError) {
+        guard !batch.isEmpty else { return }
+        for c in batch { try insertAttempt(db, c) }
+        var byNumber: [Int: [Int64]] = [:]
+        for c in batch { byNumber[c.attempt.number, default: []].append(c.rowID) }
+        for (number, rows) in byNumber {
+            try db.statement("""
+                UPDATE deliveries SET state = 2, attempts = ?, next_at = ?, head = 0, updated_at = ?, last_error = NULL
+                WHERE rid IN (SELECT value FROM json_each(?))
+                """).bind(.int(Int64(number)), .double(now.unix), .double(now.unix), .text(jsonList(rows))).run()
+        }
+        // Read as it is now, not as claimed: an event ingested meanwhile may have queued behind it.
+        let followed = try db.statement("SELECT rid FROM deliveries WHERE rid IN (SELECT value FROM json_each(?)) AND followers != 0")
+            .bind(.text(jsonList(batch.map(\.rowID))))
+        var withFollowers: Set<Int64> = []
+        while try followed.step() { withFollowers.insert(followed.int(0)) }
+        for c in batch where withFollowers.contains(c.rowID) {
+            guard let lane = c.lane else { continue }
+            try endLane(db, lane, state: .succeeded, now: now)
+        }
+    }
+
+    static func jsonList(_ rows: [Int64]) -> String {
+        var list = "["
+        for (i, r) in rows.enumerated() { list += (i == 0 ? "" : ",") + String(r) }
+        return list + "]"
+    }
+
     static func completeOne(_ db: SQLiteConnection, _ c: DeliveryCompletion, now: Date) throws(StoreError) -> DeliveryState {
         let a = c.attempt
-        try db.statement("""
-            INSERT OR REPLACE INTO attempts (delivery_rid, number, started_at, duration_ms, http_status, error_code, error_message, excerpt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).bind(.int(c.rowID), .int(Int64(a.number)), .double(a.startedAt.unix), .double(a.durationMs), .optional(a.httpStatus),
-                      .optional(a.error?.code), .optional(a.error?.message), .optional(a.responseExcerpt)).run()
+        try insertAttempt(db, c)
         let lane: DeliveryLane
         if let known = c.lane {
             lane = known
@@ -124,22 +168,34 @@ extension SQLiteEventStore {
             hasFollowers = try !row.step() || row.int(0) != 0
         }
         // A head without followers leaves an empty lane: nothing to mark stale, no next head to find.
-        if state.isTerminal && hasFollowers {
-            if state == .succeeded && isState {
-                // Anything older still queued in the lane can never be sent now.
-                try db.statement("""
-                    UPDATE deliveries SET state = 6, head = 0, updated_at = ?
-                    WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence <= ? AND state IN (0, 3, 7)
-                    """).bind(.double(now.unix), .text(tenant), .text(connector), .text(contract), .int(sequence)).run()
-            }
-            // This delivery was the lane's head, so the lane has none now: the lowest active one becomes it.
-            try db.statement("""
-                UPDATE deliveries SET head = 1, followers = 1 WHERE rid = (
-                    SELECT rid FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND state IN (0, 1, 3, 7)
-                    ORDER BY sequence, rid LIMIT 1)
-                """).bind(.text(tenant), .text(connector), .text(contract)).run()
-        }
+        if state.isTerminal && hasFollowers { try endLane(db, lane, state: state, now: now) }
         return state
+    }
+
+    static func insertAttempt(_ db: SQLiteConnection, _ c: DeliveryCompletion) throws(StoreError) {
+        let a = c.attempt
+        try db.statement("""
+            INSERT OR REPLACE INTO attempts (delivery_rid, number, started_at, duration_ms, http_status, error_code, error_message, excerpt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).bind(.int(c.rowID), .int(Int64(a.number)), .double(a.startedAt.unix), .double(a.durationMs), .optional(a.httpStatus),
+                      .optional(a.error?.code), .optional(a.error?.message), .optional(a.responseExcerpt)).run()
+    }
+
+    /// The lane's head ended in `state` (terminal) with deliveries behind it: for a state connector's
+    /// success, anything older still queued can never be sent now; then the lowest active delivery
+    /// becomes the head.
+    static func endLane(_ db: SQLiteConnection, _ lane: DeliveryLane, state: DeliveryState, now: Date) throws(StoreError) {
+        if state == .succeeded && lane.isStateConnector {
+            try db.statement("""
+                UPDATE deliveries SET state = 6, head = 0, updated_at = ?
+                WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence <= ? AND state IN (0, 3, 7)
+                """).bind(.double(now.unix), .text(lane.tenant), .text(lane.connector), .text(lane.contractID), .int(lane.sequence)).run()
+        }
+        try db.statement("""
+            UPDATE deliveries SET head = 1, followers = 1 WHERE rid = (
+                SELECT rid FROM deliveries WHERE tenant = ? AND connector = ? AND contract_id = ? AND state IN (0, 1, 3, 7)
+                ORDER BY sequence, rid LIMIT 1)
+            """).bind(.text(lane.tenant), .text(lane.connector), .text(lane.contractID)).run()
     }
 
     public func setPaused(_ connector: ConnectorKey, paused: Bool, now: Date) async throws(StoreError) {
