@@ -2,7 +2,6 @@ import Foundation
 import InkBridgeCore
 import InkBridgeServer
 import MicroHTTP
-import Webhook
 
 /// Diagnostic, not one of issue 7's suites (runs only with `--only apipath`): the hub's own
 /// cost per `POST /v1/events` without the sockets: the API's responder (authentication,
@@ -15,7 +14,7 @@ enum APIPathSuite {
         let dir = try ctx.workspace.directory("apipath")
         let tenant = BenchTenant(id: "api", url: "http://127.0.0.1:9/")
         let config = try BenchHubConfig.write([tenant], dir: dir)
-        let count = ProcessInfo.processInfo.environment["INKBRIDGE_APIPATH_EVENTS"].flatMap(Int.init) ?? (ctx.options.quick ? 5_000 : 50_000)
+        let count = ctx.diagnosticCount("APIPATH", full: 50_000)
         let clients = 64
         // Bodies are made before the clock starts: the load generator's work is not the hub's.
         let bodies = (0..<count).map { EventFactory.bytes(id: "a\(String(format: "%012d", $0))", size: 1536) }
@@ -25,10 +24,7 @@ enum APIPathSuite {
             result = try blockingAwait {
                 let store = try SQLiteEventStore(path: dir + "/hub.db")
                 defer { store.close() }
-                let registry = ConnectorRegistry([WebhookPlugin()])
-                let loaded = try ConfigLoader(registry: registry, resolver: SecretResolver()).load(path: config)
-                let hub = Hub(store: store, registry: registry, transport: NullTransport())
-                try await hub.apply(loaded)
+                let hub = try await BenchHub.make(store: store, config: config, transport: NullTransport())
                 let responder = APIServer(hub: hub, operatorToken: nil, reload: nil).responder
                 let cpuBefore = ProcStat.cpuSeconds(getpid())
                 let start = DispatchTime.now().uptimeNanoseconds

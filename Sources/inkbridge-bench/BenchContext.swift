@@ -23,6 +23,12 @@ final class BenchContext {
         return s
     }
 
+    /// A diagnostic's event count: `INKBRIDGE_<NAME>_EVENTS` (5,000 under callgrind), else
+    /// 5,000 with `--quick`, else `full`.
+    func diagnosticCount(_ name: String, full: Int) -> Int {
+        ProcessInfo.processInfo.environment["INKBRIDGE_\(name)_EVENTS"].flatMap(Int.init) ?? (options.quick ? 5_000 : full)
+    }
+
     func stopAll() {
         sink?.stop()
         sink = nil

@@ -1,6 +1,5 @@
 import Foundation
 import InkBridgeCore
-import Webhook
 
 /// Diagnostic, not one of issue 7's suites (runs only with `--only deliverpath`): the hub's
 /// cost per delivery in this process, without `inkbridge serve` around it: events preloaded
@@ -18,7 +17,7 @@ enum DeliverPathSuite {
         let tenant = BenchTenant(id: "dp", url: url, concurrency: ctx.options.concurrency)
         let config = try BenchHubConfig.write([tenant], dir: dir)
         let db = dir + "/hub.db"
-        let events = ProcessInfo.processInfo.environment["INKBRIDGE_DELIVERPATH_EVENTS"].flatMap(Int.init) ?? (ctx.options.quick ? 5_000 : 100_000)
+        let events = ctx.diagnosticCount("DELIVERPATH", full: 100_000)
         do {
             _ = try Preloader.load(store: db, config: config, jobs: [.init(tenant: tenant, prefix: "e", count: events, size: 1024)])
         } catch { throw BenchError("deliverpath preload: \(error)") }
@@ -30,10 +29,7 @@ enum DeliverPathSuite {
             running = try blockingAwait {
                 let store = try SQLiteEventStore(path: db)
                 let transport = CurlTransport(maxTotalConnections: 256)
-                let registry = ConnectorRegistry([WebhookPlugin()])
-                let loaded = try ConfigLoader(registry: registry, resolver: SecretResolver()).load(path: config)
-                let hub = Hub(store: store, registry: registry, transport: transport)
-                try await hub.apply(loaded)
+                let hub = try await BenchHub.make(store: store, config: config, transport: transport)
                 return (hub, store, transport, Task { try? await hub.dispatcher.run() })
             }
         } catch { throw BenchError("deliverpath: \(error)") }

@@ -11,7 +11,7 @@ enum IngestPathSuite {
         let dir = try ctx.workspace.directory("ingestpath")
         let tenant = BenchTenant(id: "ip", url: "http://127.0.0.1:9/")
         let config = try BenchHubConfig.write([tenant], dir: dir)
-        let events = ProcessInfo.processInfo.environment["INKBRIDGE_INGESTPATH_EVENTS"].flatMap(Int.init) ?? (ctx.options.quick ? 5_000 : 50_000)
+        let events = ctx.diagnosticCount("INGESTPATH", full: 50_000)
         let cpuBefore = ProcStat.cpuSeconds(getpid())
         let seconds: Double
         do {

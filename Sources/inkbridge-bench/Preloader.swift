@@ -38,10 +38,7 @@ enum Preloader {
         try blockingAwait {
             let store = try SQLiteEventStore(path: path)
             do {
-                let registry = ConnectorRegistry([WebhookPlugin()])
-                let loaded = try ConfigLoader(registry: registry, resolver: SecretResolver()).load(path: config)
-                let hub = Hub(store: store, registry: registry, transport: NullTransport())
-                try await hub.apply(loaded)
+                let hub = try await BenchHub.make(store: store, config: config, transport: NullTransport())
                 @Sendable func ingest(_ b: Batch) async throws {
                     var events: [ContractEvent] = []
                     events.reserveCapacity(b.range.count)
@@ -73,6 +70,17 @@ enum Preloader {
             store.close()
         }
         return Date().timeIntervalSince(started)
+    }
+}
+
+/// A hub of the harness's own process: the webhook plugin, the benchmark's connectors.json applied.
+enum BenchHub {
+    static func make(store: SQLiteEventStore, config: String, transport: any HTTPTransport) async throws -> Hub {
+        let registry = ConnectorRegistry([WebhookPlugin()])
+        let loaded = try ConfigLoader(registry: registry, resolver: SecretResolver()).load(path: config)
+        let hub = Hub(store: store, registry: registry, transport: transport)
+        try await hub.apply(loaded)
+        return hub
     }
 }
 

@@ -12,7 +12,7 @@ enum StorePathSuite {
         let tenant = BenchTenant(id: "sp", url: "http://127.0.0.1:9/")
         let config = try BenchHubConfig.write([tenant], dir: dir)
         let db = dir + "/hub.db"
-        let events = ProcessInfo.processInfo.environment["INKBRIDGE_STOREPATH_EVENTS"].flatMap(Int.init) ?? (ctx.options.quick ? 5_000 : 100_000)
+        let events = ctx.diagnosticCount("STOREPATH", full: 100_000)
         do {
             _ = try Preloader.load(store: db, config: config, jobs: [.init(tenant: tenant, prefix: "e", count: events, size: 1024)])
         } catch { throw BenchError("storepath preload: \(error)") }

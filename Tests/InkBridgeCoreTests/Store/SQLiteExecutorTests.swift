@@ -66,20 +66,21 @@ final class SQLiteExecutorTests: XCTestCase {
         return (release, done)
     }
 
+    /// Starts one write while the writer is held, then waits until `queued` writes wait for the next transaction.
+    func queueWrite(_ executor: SQLiteExecutor, _ rows: [Row], failing: StoreError? = nil, queued: Int,
+                    file: StaticString = #filePath, line: UInt = #line) async -> Task<Void, any Error> {
+        let task = Task { () async throws -> Void in try await SQLiteExecutorTests.write(executor, insert: rows, failing: failing) }
+        let waiting = await eventually { executor.queuedJobs == queued }
+        XCTAssertTrue(waiting, "\(queued) writes wait for the same transaction", file: file, line: line)
+        return task
+    }
+
     func testAFailingWriteInABatchLeavesNothingAndTheOthersCommit() async throws {
         let executor = try makeExecutor()
         let (release, first) = await Self.holdWriter(executor)
-        let b = Task { () async throws -> Void in try await SQLiteExecutorTests.write(executor, insert: [Row(k: 2, v: "b")]) }
-        let queued1 = await eventually { executor.queuedJobs == 1 }
-        XCTAssertTrue(queued1)
-        let c = Task { () async throws -> Void in
-            try await SQLiteExecutorTests.write(executor, insert: [Row(k: 3, v: "c")], failing: StoreError(.conflict, "c changed its mind"))
-        }
-        let queued2 = await eventually { executor.queuedJobs == 2 }
-        XCTAssertTrue(queued2)
-        let d = Task { () async throws -> Void in try await SQLiteExecutorTests.write(executor, insert: [Row(k: 4, v: "d")]) }
-        let queued3 = await eventually { executor.queuedJobs == 3 }
-        XCTAssertTrue(queued3, "b, c and d wait for the same transaction")
+        let b = await queueWrite(executor, [Row(k: 2, v: "b")], queued: 1)
+        let c = await queueWrite(executor, [Row(k: 3, v: "c")], failing: StoreError(.conflict, "c changed its mind"), queued: 2)
+        let d = await queueWrite(executor, [Row(k: 4, v: "d")], queued: 3)
         release.signal()
         try await first.value
 
@@ -100,12 +101,8 @@ final class SQLiteExecutorTests: XCTestCase {
         let executor = try makeExecutor()
         let (release, first) = await Self.holdWriter(executor)
         // The duplicate key fails inside SQLite, after the same batch inserted 5.
-        let ok = Task { () async throws -> Void in try await SQLiteExecutorTests.write(executor, insert: [Row(k: 5, v: "five")]) }
-        let queued1 = await eventually { executor.queuedJobs == 1 }
-        XCTAssertTrue(queued1)
-        let duplicate = Task { () async throws -> Void in try await SQLiteExecutorTests.write(executor, insert: [Row(k: 6, v: "six"), Row(k: 5, v: "again")]) }
-        let queued2 = await eventually { executor.queuedJobs == 2 }
-        XCTAssertTrue(queued2)
+        let ok = await queueWrite(executor, [Row(k: 5, v: "five")], queued: 1)
+        let duplicate = await queueWrite(executor, [Row(k: 6, v: "six"), Row(k: 5, v: "again")], queued: 2)
         release.signal()
         try await first.value
         try await ok.value
