@@ -30,6 +30,13 @@ enum CurlCallbacks {
         return transfer(user).openSocket(address)
     }
 
+    /// The close-socket callback's userdata is the loop's `CurlSockets`, not a transfer: a
+    /// connection keeps it from the transfer that opened it and may close long after.
+    static let closeSocket: @convention(c) (UnsafeMutableRawPointer?, curl_socket_t) -> Int32 = { user, fd in
+        Unmanaged<CurlSockets>.fromOpaque(user!).takeUnretainedValue().closing(fd)
+        return 0
+    }
+
     static let preRequest: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<CChar>?, Int32, Int32) -> Int32 = { user, primaryIP, _, _, _ in
         transfer(user).allowRequest(peer: primaryIP.map { String(cString: $0) }) ? ib_prereqfunc_ok() : ib_prereqfunc_abort()
     }

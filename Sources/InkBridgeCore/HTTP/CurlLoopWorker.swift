@@ -11,7 +11,8 @@ import Synchronization
 /// that curl keeps up to date through its socket callback: each round touches
 /// only the sockets that are ready. (`curl_multi_perform` visits every transfer
 /// each round and polls its socket: with a stalled receiver's transfers among
-/// them, every round paid for all of them.)
+/// them, every round paid for all of them.) `CurlSockets` keeps a kept-alive
+/// connection's socket in the set between requests.
 final class CurlLoopWorker {
     private let multi: UnsafeMutableRawPointer
     private let maxPooled: Int
@@ -20,7 +21,8 @@ final class CurlLoopWorker {
     private var active: [CurlTransfer] = []
     /// Finished transfers kept for reuse (their handles, buffers, error buffer).
     private var pool: [CurlTransfer] = []
-    private let epoll: Int32
+    /// The epoll set and what each socket in it is registered for.
+    private let sockets = CurlSockets()
     /// Readable when another thread wants the loop's attention (`CurlMultiLoop.wake`).
     private let wakeFD: Int32
     /// When curl wants `CURL_SOCKET_TIMEOUT` handled (its timer callback), in monotonic nanoseconds.
@@ -32,12 +34,7 @@ final class CurlLoopWorker {
         self.wakeFD = wakeFD
         self.maxPooled = maxPooled
         self.counters = counters
-        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
-        precondition(epoll >= 0, "epoll_create1 failed: \(errno)")
-        var event = epoll_event()
-        event.events = EPOLLIN.rawValue
-        event.data.fd = wakeFD
-        precondition(epoll_ctl(epoll, EPOLL_CTL_ADD, wakeFD, &event) == 0, "epoll_ctl(wake) failed: \(errno)")
+        sockets.addPermanent(wakeFD, events: EPOLLIN.rawValue)
         let me = Unmanaged.passUnretained(self).toOpaque()
         _ = ib_multi_setopt_socketfunction(multi, Self.socketCallback)
         _ = ib_multi_setopt_ptr(multi, CURLMOPT_SOCKETDATA, me)
@@ -45,23 +42,10 @@ final class CurlLoopWorker {
         _ = ib_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, me)
     }
 
-    deinit { close(epoll) }
-
     /// curl tells which events it wants on a socket, or that it is done with it.
     private static let socketCallback: @convention(c) (UnsafeMutableRawPointer?, curl_socket_t, Int32, UnsafeMutableRawPointer?,
                                                       UnsafeMutableRawPointer?) -> Int32 = { _, fd, what, user, _ in
-        let worker = Unmanaged<CurlLoopWorker>.fromOpaque(user!).takeUnretainedValue()
-        if what == CURL_POLL_REMOVE {
-            // The socket may already be closed (and so gone from the set): nothing to undo then.
-            _ = epoll_ctl(worker.epoll, EPOLL_CTL_DEL, fd, nil)
-            return 0
-        }
-        var event = epoll_event()
-        event.events = (what & CURL_POLL_IN != 0 ? EPOLLIN.rawValue : 0) | (what & CURL_POLL_OUT != 0 ? EPOLLOUT.rawValue : 0)
-        event.data.fd = fd
-        if epoll_ctl(worker.epoll, EPOLL_CTL_MOD, fd, &event) != 0 && errno == ENOENT {
-            _ = epoll_ctl(worker.epoll, EPOLL_CTL_ADD, fd, &event)
-        }
+        Unmanaged<CurlLoopWorker>.fromOpaque(user!).takeUnretainedValue().sockets.want(fd, what)
         return 0
     }
 
@@ -73,7 +57,7 @@ final class CurlLoopWorker {
     }
 
     func start(_ job: CurlJob) {
-        guard let transfer = pool.popLast() ?? CurlTransfer() else {
+        guard let transfer = pool.popLast() ?? CurlTransfer(sockets: sockets) else {
             job.fail(HTTPTransportError(.other, "curl_easy_init failed (out of memory)"))
             return
         }
@@ -102,13 +86,17 @@ final class CurlLoopWorker {
             let left = deadline > now ? Int32(min(UInt64(Int32.max), (deadline - now + 999_999) / 1_000_000)) : 0
             timeout = min(timeout, left)
         }
-        let n = events.withUnsafeMutableBufferPointer { epoll_wait(epoll, $0.baseAddress, Int32($0.count), timeout) }
+        let n = events.withUnsafeMutableBufferPointer { epoll_wait(sockets.epoll, $0.baseAddress, Int32($0.count), timeout) }
         for i in 0..<max(0, Int(n)) {
             let fd = events[i].data.fd
             let ready = events[i].events
             if fd == wakeFD {
                 var value: UInt64 = 0
                 _ = read(wakeFD, &value, 8)
+                continue
+            }
+            guard sockets.shouldDeliver(fd) else {
+                counters.idleSocketsDropped.store(sockets.dropped, ordering: .relaxed)
                 continue
             }
             var flags: Int32 = 0

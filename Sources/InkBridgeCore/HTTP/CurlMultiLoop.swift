@@ -46,6 +46,8 @@ final class CurlMultiLoop: Sendable {
     final class Counters: Sendable {
         /// Sockets opened by all transfers so far (connection reuse shows as few).
         let socketsOpened = Atomic<Int>(0)
+        /// Idle sockets removed from the epoll set when they became ready (`CurlSockets.shouldDeliver`).
+        let idleSocketsDropped = Atomic<Int>(0)
     }
 
     init(maxTotalConnections: Int) {

@@ -88,6 +88,7 @@ extension CurlTransfer {
         let fd = socket(address.pointee.family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
         guard fd >= 0 else { return ib_socket_bad() }
         socketsOpened += 1
+        sockets.opened(fd)
         return fd
     }
 

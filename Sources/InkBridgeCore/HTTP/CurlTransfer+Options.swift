@@ -42,6 +42,9 @@ extension CurlTransfer {
         // Always installed: it counts new connections even when not guarding.
         try check(ib_easy_setopt_opensocket(handle, CurlCallbacks.openSocket), CURLOPT_OPENSOCKETFUNCTION)
         try set(CURLOPT_OPENSOCKETDATA, pointer: me)
+        // Closed through the loop's socket table, which must see every socket it keeps registered go.
+        try check(ib_easy_setopt_closesocket(handle, CurlCallbacks.closeSocket), CURLOPT_CLOSESOCKETFUNCTION)
+        try set(CURLOPT_CLOSESOCKETDATA, pointer: Unmanaged.passUnretained(sockets).toOpaque())
         guardActive = request.guardAddresses && !request.allowPrivate
         if guardActive {
             // Runs for reused connections too, which never reach the open-socket callback.

@@ -10,6 +10,9 @@ import Foundation
 /// `curl_multi_perform` on that same thread. That is why it has no lock.
 final class CurlTransfer {
     let handle: UnsafeMutableRawPointer
+    /// The loop's socket table: told of every socket this transfer opens (and, through
+    /// the close-socket callback, closes).
+    let sockets: CurlSockets
     /// CURLOPT_ERRORBUFFER: curl's detail for the last failure.
     let errorBuffer: UnsafeMutablePointer<CChar>
 
@@ -55,9 +58,10 @@ final class CurlTransfer {
     /// could otherwise stream headers forever; curl caps single lines only).
     static let maxHeaderBytes = 256 << 10
 
-    init?() {
+    init?(sockets: CurlSockets) {
         guard let handle = curl_easy_init() else { return nil }
         self.handle = handle
+        self.sockets = sockets
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }

@@ -74,6 +74,11 @@ public final class CurlTransport: HTTPTransport {
     var socketsOpened: Int {
         loops.reduce(0) { $0 + $1.counters.socketsOpened.load(ordering: .relaxed) }
     }
+
+    /// Idle kept-alive sockets taken out of the epoll set because they became ready (the peer closed them).
+    var idleSocketsDropped: Int {
+        loops.reduce(0) { $0 + $1.counters.idleSocketsDropped.load(ordering: .relaxed) }
+    }
 }
 
 /// `curl_global_init` must run once before any other libcurl call.
