@@ -104,7 +104,8 @@ final class OperatorAPITests: XCTestCase {
         XCTAssertEqual(samples[#"inkbridge_delivery_attempt_duration_seconds_count{connector_type="webhook",outcome="success"}"#], 2)
         XCTAssertEqual(samples[#"inkbridge_delivery_attempt_duration_seconds_bucket{connector_type="webhook",outcome="success",le="+Inf"}"#], 2)
         XCTAssertEqual(samples[#"inkbridge_store_commit_duration_seconds_count{operation="ingest"}"#], 3)
-        XCTAssertGreaterThanOrEqual(samples[#"inkbridge_store_commit_duration_seconds_count{operation="complete"}"#] ?? 0, 2)
+        // The two attempt records may share one commit (completions linger to batch up).
+        XCTAssertGreaterThanOrEqual(samples[#"inkbridge_store_commit_duration_seconds_count{operation="complete"}"#] ?? 0, 1)
         XCTAssertEqual(samples[#"inkbridge_http_requests_total{method="POST",route="/v1/events",status="202"}"#], 2)
         XCTAssertEqual(samples[#"inkbridge_http_requests_total{method="POST",route="/v1/events",status="200"}"#], 1)
         XCTAssertTrue(lines.contains("# TYPE inkbridge_delivery_attempt_duration_seconds histogram"))
