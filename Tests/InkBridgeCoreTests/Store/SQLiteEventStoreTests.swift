@@ -14,7 +14,10 @@ final class SQLiteEventStoreTests: XCTestCase {
         store = try SQLiteEventStore(path: dir + "/hub.db")
     }
 
-    override func tearDown() {
+    override func tearDown() async throws {
+        // Whatever a test did, the per-state counts the metrics read agree with the rows.
+        let agree = try await store.countsAgreeWithRows()
+        XCTAssertTrue(agree, "delivery_counts differs from the deliveries")
         store.close()
         try? FileManager.default.removeItem(atPath: dir)
     }
@@ -178,6 +181,72 @@ final class SQLiteEventStoreTests: XCTestCase {
         do { let value = try await store.replay(tenant: "acme", deliveryID: c[0].id, now: now); XCTAssertEqual(value, .replayed) }
         do { let value = try await store.replay(tenant: "acme", deliveryID: c[0].id, now: now); XCTAssertEqual(value, .notReplayable(.pending)) }
         do { let value = try await store.claimDue(hook, now: now, limit: 10).map(\.id); XCTAssertEqual(value, [c[0].id]) }
+    }
+
+    /// The counts behind metrics and backlog (kept by the writes, not counted from rows)
+    /// follow every way a delivery changes state, including a claim handed back and a crash.
+    func testDeliveryCountsFollowEveryTransition() async throws {
+        func counts() async throws -> [DeliveryState: Int] { try await store.deliveryCounts()[hook] ?? [:] }
+        for i in 1...4 { _ = try await ingest(TestEvents.event(id: "c\(i)", contract: "ctr_c\(i)", sequence: 1)) }
+        do { let value = try await counts(); XCTAssertEqual(value, [.pending: 4]) }
+
+        let claimed = try await store.claimDue(hook, now: now, limit: 3)
+        XCTAssertEqual(claimed.count, 3)
+        try await store.release([claimed[2].rowID], now: now)
+        do { let value = try await counts(); XCTAssertEqual(value, [.pending: 2, .inFlight: 2]) }
+
+        _ = try await complete(claimed[0], .succeed)
+        _ = try await complete(claimed[1], .retry(at: now))
+        do { let value = try await counts(); XCTAssertEqual(value, [.pending: 2, .succeeded: 1, .retrying: 1]) }
+        do { let value = try await store.backlog(tenant: "acme")[hook]; XCTAssertEqual(value, 3) }
+
+        try await store.setPaused(hook, paused: true, now: now)
+        do { let value = try await counts(); XCTAssertEqual(value, [.paused: 3, .succeeded: 1]) }
+        try await store.setPaused(hook, paused: false, now: now)
+        do { let value = try await counts(); XCTAssertEqual(value, [.pending: 3, .succeeded: 1]) }
+
+        let again = try await store.claimDue(hook, now: now, limit: 10)
+        XCTAssertEqual(again.count, 3)
+        _ = try await complete(again[0], .dead)
+        // A crash with two in flight: recovery makes them retrying.
+        store.close()
+        store = try SQLiteEventStore(path: dir + "/hub.db")
+        do { let value = try await store.recoverInFlight(now: now); XCTAssertEqual(value, 2) }
+        do { let value = try await counts(); XCTAssertEqual(value, [.retrying: 2, .succeeded: 1, .dead: 1]) }
+
+        do { let value = try await store.replayDead(hook, now: now); XCTAssertEqual(value, 1) }
+        do { let value = try await counts(); XCTAssertEqual(value, [.retrying: 2, .succeeded: 1, .pending: 1]) }
+        let dead = try await store.deliveries(DeliveryQuery(tenant: "acme", state: .dead))
+        XCTAssertEqual(dead.items.count, 0)
+        let retrying = try await store.deliveries(DeliveryQuery(tenant: "acme", state: .retrying, connector: "hook"))
+        XCTAssertEqual(retrying.items.count, 2, "a rare state is listed through its partial index")
+    }
+
+    /// A database from before the counts table gets it filled from its rows when it opens.
+    func testCountsMigrationFillsFromExistingRows() async throws {
+        _ = try await ingest(TestEvents.event(id: "m1", contract: "ctr_m1", sequence: 1))
+        _ = try await ingest(TestEvents.event(id: "m2", contract: "ctr_m2", sequence: 1))
+        let c = try await store.claimDue(hook, now: now, limit: 1)
+        _ = try await complete(c[0], .succeed)
+        store.close()
+        // Back to the schema of the previous migration.
+        let path = dir + "/hub.db"
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.executescript("DROP TABLE delivery_counts; DROP INDEX deliveries_problem; "
+                             "CREATE INDEX deliveries_state ON deliveries (tenant, connector, state); "
+                             "DELETE FROM schema_migrations WHERE id = '2026-11-26-delivery-counts';")
+            db.commit()
+            """, path]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        XCTAssertEqual(sqlite.terminationStatus, 0)
+
+        store = try SQLiteEventStore(path: path)
+        do { let value = try await store.deliveryCounts()[hook]; XCTAssertEqual(value, [.pending: 1, .succeeded: 1]) }
     }
 
     /// A newer event moves the contract on (status, customer); an older one arriving later does not.

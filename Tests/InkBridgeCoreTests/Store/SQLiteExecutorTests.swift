@@ -18,6 +18,8 @@ final class SQLiteExecutorTests: XCTestCase {
         let connection = try SQLiteConnection(path: dir + "/x.db")
         try connection.execute("PRAGMA journal_mode=WAL")
         try connection.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+        try connection.execute("CREATE TABLE delivery_counts (tenant TEXT, connector TEXT, state INTEGER, n INTEGER, PRIMARY KEY (tenant, connector, state)) WITHOUT ROWID")
+        connection.beforeCommit = { db throws(StoreError) in try SQLiteEventStore.flushCounts(db) }
         let executor = SQLiteExecutor(label: "test.writer", connection: connection)
         addTeardownBlock { executor.close() }
         return executor
@@ -27,12 +29,16 @@ final class SQLiteExecutorTests: XCTestCase {
         try db.statement("INSERT INTO t (k, v) VALUES (?, ?)").bind(.int(k), .text(v)).run()
     }
 
-    /// One write: `before` (on the writer's queue), then the inserts, then `failing` thrown if given.
+    /// One write: `before` (on the writer's queue), then the inserts (each counted as one pending
+    /// delivery of acme/hook, as the store counts them), then `failing` thrown if given.
     static func write(_ executor: SQLiteExecutor, insert rows: [Row], failing: StoreError? = nil,
                       before: @escaping @Sendable () -> Void = {}) async throws {
         _ = try await executor.write { (db: SQLiteConnection) throws(StoreError) -> Int in
             before()
-            for row in rows { try insert(db, row.k, row.v) }
+            for row in rows {
+                try insert(db, row.k, row.v)
+                SQLiteEventStore.count(db, tenant: "acme", connector: "hook", from: nil, to: 0, n: 1)
+            }
             if let failing { throw failing }
             return rows.count
         }
@@ -41,6 +47,14 @@ final class SQLiteExecutorTests: XCTestCase {
     struct Row: Sendable {
         let k: Int64
         let v: String
+    }
+
+    /// What `delivery_counts` holds: the inserts of the writes that committed.
+    static func counted(_ executor: SQLiteExecutor) async throws -> Int64 {
+        try await executor.run { db throws(StoreError) in
+            let s = try db.statement("SELECT coalesce(sum(n), 0) FROM delivery_counts")
+            return try s.step() ? s.int(0) : -1
+        }
     }
 
     static func rows(_ executor: SQLiteExecutor) async throws -> [Int64: String] {
@@ -95,6 +109,7 @@ final class SQLiteExecutorTests: XCTestCase {
         }
         let stored = try await Self.rows(executor)
         XCTAssertEqual(stored, [1: "first", 2: "b", 4: "d"], "c's row was rolled back with it; the others' rows are all there")
+        do { let value = try await Self.counted(executor); XCTAssertEqual(value, 3, "c's count was dropped with its row") }
     }
 
     func testAWriteThatBreaksAConstraintFailsAloneInItsBatch() async throws {
@@ -112,5 +127,6 @@ final class SQLiteExecutorTests: XCTestCase {
         } catch is StoreError {}
         let stored = try await Self.rows(executor)
         XCTAssertEqual(stored, [1: "first", 5: "five"], "the failed write's first insert (6) is undone too")
+        do { let value = try await Self.counted(executor); XCTAssertEqual(value, 2, "and so is its count") }
     }
 }

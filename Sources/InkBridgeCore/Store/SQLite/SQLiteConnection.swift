@@ -13,6 +13,11 @@ final class SQLiteConnection {
     private var used: [SQLiteStatement] = []
     /// Kept alive as long as the connection: its WAL hook points at it unretained.
     var walHookContext: AnyObject?
+    /// Changes to `delivery_counts` made by the open transaction's jobs, written together
+    /// just before it commits (`SQLiteEventStore.count`, `SQLiteExecutor`).
+    var pendingCounts: [DeliveryCountKey: Int] = [:]
+    /// Runs in the open transaction right before `COMMIT` (the store writes `pendingCounts`).
+    var beforeCommit: ((SQLiteConnection) throws(StoreError) -> Void)?
 
     /// Once per process, before the first connection.
     private static let configured: Bool = {

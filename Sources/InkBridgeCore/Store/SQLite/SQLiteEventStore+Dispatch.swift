@@ -4,9 +4,18 @@ extension SQLiteEventStore {
     public func recoverInFlight(now: Date) async throws(StoreError) -> Int {
         try await writer.write { db throws(StoreError) in
             // Single process: anything in flight at start-up was cut off by a crash. Due now, attempts kept.
-            try db.statement("UPDATE deliveries SET state = 3, next_at = ?, updated_at = ? WHERE state = 1")
-                .bind(.double(now.unix), .double(now.unix)).run()
-            return db.changes
+            // The counts say which connectors had any, so a clean restart reads no delivery at all.
+            let s = try db.statement("SELECT tenant, connector FROM delivery_counts WHERE state = 1 AND n > 0")
+            var keys: [ConnectorKey] = []
+            while try s.step() { keys.append(ConnectorKey(tenant: s.text(0), connector: s.text(1))) }
+            var total = 0
+            for key in keys {
+                try db.statement("UPDATE deliveries SET state = 3, next_at = ?, updated_at = ? WHERE tenant = ? AND connector = ? AND state = 1")
+                    .bind(.double(now.unix), .double(now.unix), .text(key.tenant), .text(key.connector)).run()
+                total += db.changes
+                Self.count(db, tenant: key.tenant, connector: key.connector, from: DeliveryState.inFlight.code, to: DeliveryState.retrying.code, n: db.changes)
+            }
+            return total
         }
     }
 
@@ -14,13 +23,15 @@ extension SQLiteEventStore {
         // Not durable: a claim lost to a power cut leaves the delivery due, which is what recovery would do.
         try await writer.write(durable: false) { db throws(StoreError) in
             let s = try db.statement("""
-                SELECT d.rid, d.id, d.attempts, d.created_at, e.event_id, e.type, e.occurred_at, e.contract_id, e.sequence, e.status, e.raw, d.is_state
+                SELECT d.rid, d.id, d.attempts, d.created_at, e.event_id, e.type, e.occurred_at, e.contract_id, e.sequence, e.status, e.raw, d.is_state, d.state
                 FROM deliveries d JOIN events e ON e.rid = d.event_rid
                 WHERE d.tenant = ? AND d.connector = ? AND d.head = 1 AND d.state IN (0, 3) AND d.next_at <= ?
                 ORDER BY d.next_at LIMIT ?
                 """).bind(.text(connector.tenant), .text(connector.connector), .double(now.unix), .int(Int64(limit)))
             var claimed: [ClaimedDelivery] = []
+            var retried = 0
             while try s.step() {
+                if s.int(12) == DeliveryState.retrying.code { retried += 1 }
                 // Parsed lazily, off the writer's queue, and only by connectors that read it.
                 let event = ContractEvent(id: s.text(4), type: s.text(5), occurredAt: Date(unix: s.double(6)),
                                           contractID: s.text(7), sequence: s.int(8), status: s.text(9), raw: s.blob(10))
@@ -36,6 +47,10 @@ extension SQLiteEventStore {
                 guard db.changes == claimed.count else {
                     throw StoreError(.failed, "claimed \(claimed.count) deliveries but marked \(db.changes) in flight")
                 }
+                let inFlight = DeliveryState.inFlight.code
+                Self.count(db, tenant: connector.tenant, connector: connector.connector, from: DeliveryState.pending.code, to: inFlight,
+                               n: claimed.count - retried)
+                Self.count(db, tenant: connector.tenant, connector: connector.connector, from: DeliveryState.retrying.code, to: inFlight, n: retried)
             }
             return claimed
         }
@@ -49,10 +64,20 @@ extension SQLiteEventStore {
                     WHEN EXISTS (SELECT 1 FROM connector_state c WHERE c.tenant = deliveries.tenant AND c.connector = deliveries.connector AND c.paused = 1) THEN 7
                     WHEN attempts > 0 THEN 3 ELSE 0 END
                 WHERE rid = ? AND state = 1
+                RETURNING tenant, connector, state
                 """)
+            var moved: [Int64] = []
+            var keys: [(String, String)] = []
             for rid in rowIDs {
                 s.reset()
-                try s.bind(.double(now.unix), .int(rid)).run()
+                _ = s.bind(.double(now.unix), .int(rid))
+                if try s.step() {
+                    keys.append((s.text(0), s.text(1)))
+                    moved.append(s.int(2))
+                }
+            }
+            for (i, key) in keys.enumerated() {
+                Self.count(db, tenant: key.0, connector: key.1, from: DeliveryState.inFlight.code, to: moved[i], n: 1)
             }
         }
     }
@@ -99,13 +124,21 @@ extension SQLiteEventStore {
     static func completeSucceeded(_ db: SQLiteConnection, _ batch: [DeliveryCompletion], now: Date) throws(StoreError) {
         guard !batch.isEmpty else { return }
         for c in batch { try insertAttempt(db, c) }
-        var byNumber: [Int: [Int64]] = [:]
-        for c in batch { byNumber[c.attempt.number, default: []].append(c.rowID) }
-        for (number, rows) in byNumber {
+        // Grouped by connector (for the counts) and attempt number. Only in-flight rows move: a
+        // completion is for a claimed delivery, and nothing else changes one in flight.
+        struct Group: Hashable { let tenant: String, connector: String, number: Int }
+        var groups: [Group: [Int64]] = [:]
+        for c in batch {
+            guard let lane = c.lane else { continue }
+            groups[Group(tenant: lane.tenant, connector: lane.connector, number: c.attempt.number), default: []].append(c.rowID)
+        }
+        for (group, rows) in groups {
             try db.statement("""
                 UPDATE deliveries SET state = 2, attempts = ?, next_at = ?, head = 0, updated_at = ?, last_error = NULL
-                WHERE rid IN (SELECT value FROM json_each(?))
-                """).bind(.int(Int64(number)), .double(now.unix), .double(now.unix), .text(jsonList(rows))).run()
+                WHERE rid IN (SELECT value FROM json_each(?)) AND state = 1
+                """).bind(.int(Int64(group.number)), .double(now.unix), .double(now.unix), .text(jsonList(rows))).run()
+            count(db, tenant: group.tenant, connector: group.connector, from: DeliveryState.inFlight.code,
+                      to: DeliveryState.succeeded.code, n: db.changes)
         }
         // Read as it is now, not as claimed: an event ingested meanwhile may have queued behind it.
         let followed = try db.statement("SELECT rid FROM deliveries WHERE rid IN (SELECT value FROM json_each(?)) AND followers != 0")
@@ -138,6 +171,9 @@ extension SQLiteEventStore {
         }
         let tenant = lane.tenant, connector = lane.connector, contract = lane.contractID, sequence = lane.sequence
         let isState = lane.isStateConnector
+        let current = try db.statement("SELECT state FROM deliveries WHERE rid = ?").bind(.int(c.rowID))
+        guard try current.step() else { throw StoreError(.notFound, "delivery row \(c.rowID) vanished") }
+        let previous = current.int(0)
         var state: DeliveryState
         var nextAt = now
         switch c.transition {
@@ -159,6 +195,7 @@ extension SQLiteEventStore {
             UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, head = ?, updated_at = ?, last_error = ? WHERE rid = ?
             """).bind(.int(state.code), .int(Int64(a.number)), .double(nextAt.unix), .int(state.isActive ? 1 : 0),
                       .double(now.unix), .optional(errorText), .int(c.rowID)).run()
+        count(db, tenant: tenant, connector: connector, from: previous, to: state.code, n: 1)
         // Read as it is now, not as claimed: an event ingested meanwhile may have queued behind it.
         var hasFollowers = true
         if state.isTerminal {
@@ -184,6 +221,8 @@ extension SQLiteEventStore {
     /// becomes the head.
     static func endLane(_ db: SQLiteConnection, _ lane: DeliveryLane, state: DeliveryState, now: Date) throws(StoreError) {
         if state == .succeeded && lane.isStateConnector {
+            try countLaneMove(db, tenant: lane.tenant, connector: lane.connector, contract: lane.contractID, maxSequence: lane.sequence,
+                              inclusive: true, fromStates: [0, 3, 7], to: DeliveryState.stale.code)
             try db.statement("""
                 UPDATE deliveries SET state = 6, head = 0, updated_at = ?
                 WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence <= ? AND state IN (0, 3, 7)
@@ -202,12 +241,24 @@ extension SQLiteEventStore {
                 INSERT INTO connector_state (tenant, connector, paused) VALUES (?, ?, ?)
                 ON CONFLICT (tenant, connector) DO UPDATE SET paused = excluded.paused
                 """).bind(.text(connector.tenant), .text(connector.connector), .int(paused ? 1 : 0)).run()
+            let (tenant, name) = (connector.tenant, connector.connector)
             if paused {
+                // What each row was, counted before the update (RETURNING only gives the new state).
+                var pending = 0, retrying = 0
+                let before = try db.statement("SELECT state, count(*) FROM deliveries WHERE tenant = ? AND connector = ? AND state IN (0, 3) GROUP BY state")
+                    .bind(.text(tenant), .text(name))
+                while try before.step() {
+                    if before.int(0) == 0 { pending = Int(before.int(1)) } else { retrying = Int(before.int(1)) }
+                }
                 try db.statement("UPDATE deliveries SET state = 7, updated_at = ? WHERE tenant = ? AND connector = ? AND state IN (0, 3)")
-                    .bind(.double(now.unix), .text(connector.tenant), .text(connector.connector)).run()
+                    .bind(.double(now.unix), .text(tenant), .text(name)).run()
+                Self.count(db, tenant: tenant, connector: name, from: DeliveryState.pending.code, to: DeliveryState.paused.code, n: pending)
+                Self.count(db, tenant: tenant, connector: name, from: DeliveryState.retrying.code, to: DeliveryState.paused.code, n: retrying)
             } else {
-                try db.statement("UPDATE deliveries SET state = 0, next_at = min(next_at, ?), updated_at = ? WHERE tenant = ? AND connector = ? AND state = 7")
-                    .bind(.double(now.unix), .double(now.unix), .text(connector.tenant), .text(connector.connector)).run()
+                try db.statement("""
+                    UPDATE deliveries SET state = 0, next_at = min(next_at, ?), updated_at = ? WHERE tenant = ? AND connector = ? AND state > 2 AND state = 7
+                    """).bind(.double(now.unix), .double(now.unix), .text(tenant), .text(name)).run()
+                Self.count(db, tenant: tenant, connector: name, from: DeliveryState.paused.code, to: DeliveryState.pending.code, n: db.changes)
             }
         }
     }
@@ -237,30 +288,34 @@ extension SQLiteEventStore {
                     """).bind(.text(owner), .text(connector), .text(contract), .int(sequence))
                 if try newer.step() { return .stale }
             }
-            try Self.requeue(db, rid: rid, tenant: owner, connector: connector, contract: contract, now: now)
+            try Self.requeue(db, rid: rid, from: state.code, tenant: owner, connector: connector, contract: contract, now: now)
             return .replayed
         }
     }
 
     public func replayDead(_ connector: ConnectorKey, now: Date) async throws(StoreError) -> Int {
         try await writer.write { db throws(StoreError) in
-            let s = try db.statement("SELECT rid, contract_id FROM deliveries WHERE tenant = ? AND connector = ? AND state = 4 ORDER BY sequence, rid")
+            let s = try db.statement("SELECT rid, contract_id FROM deliveries WHERE tenant = ? AND connector = ? AND state > 2 AND state = 4 ORDER BY sequence, rid")
                 .bind(.text(connector.tenant), .text(connector.connector))
             var rows: [(Int64, String)] = []
             while try s.step() { rows.append((s.int(0), s.text(1))) }
             for (rid, contract) in rows {
-                try Self.requeue(db, rid: rid, tenant: connector.tenant, connector: connector.connector, contract: contract, now: now)
+                try Self.requeue(db, rid: rid, from: DeliveryState.dead.code, tenant: connector.tenant, connector: connector.connector,
+                                 contract: contract, now: now)
             }
             return rows.count
         }
     }
 
     /// Makes a finished delivery pending again; it takes its place in the lane by sequence.
-    static func requeue(_ db: SQLiteConnection, rid: Int64, tenant: String, connector: String, contract: String, now: Date) throws(StoreError) {
+    static func requeue(_ db: SQLiteConnection, rid: Int64, from: Int64, tenant: String, connector: String, contract: String,
+                        now: Date) throws(StoreError) {
         let paused = try db.statement("SELECT paused FROM connector_state WHERE tenant = ? AND connector = ?").bind(.text(tenant), .text(connector))
         let isPaused = try paused.step() && paused.int(0) == 1
+        let to = isPaused ? DeliveryState.paused.code : DeliveryState.pending.code
         try db.statement("UPDATE deliveries SET state = ?, head = 0, next_at = ?, updated_at = ? WHERE rid = ?")
-            .bind(.int(isPaused ? DeliveryState.paused.code : DeliveryState.pending.code), .double(now.unix), .double(now.unix), .int(rid)).run()
+            .bind(.int(to), .double(now.unix), .double(now.unix), .int(rid)).run()
+        count(db, tenant: tenant, connector: connector, from: from, to: to, n: 1)
         try promoteHead(db, tenant: tenant, connector: connector, contract: contract)
     }
 }

@@ -45,6 +45,7 @@ extension SQLiteEventStore {
                 """).bind(.text(id), .text(tenant), .text(planned.connector), .int(eventRowID), .text(e.contractID),
                           .int(e.sequence), .int(state.code), .int(planned.isStateConnector ? 1 : 0), .int(head ? 1 : 0),
                           .double(now.unix), .double(now.unix)).run()
+            count(db, tenant: tenant, connector: planned.connector, from: nil, to: state.code, n: 1)
             refs.append(DeliveryRef(id: id, connector: planned.connector, state: state))
         }
         if e.type == EventType.statusChanged { try updateRegistry(db, tenant: tenant, event: e, eventRowID: eventRowID, now: now) }
@@ -74,6 +75,8 @@ extension SQLiteEventStore {
     /// Marks queued (not in-flight) deliveries of the lane below `sequence` superseded.
     static func supersedeOlder(_ db: SQLiteConnection, tenant: String, connector: String, contract: String, below sequence: Int64,
                                now: Date) throws(StoreError) {
+        try countLaneMove(db, tenant: tenant, connector: connector, contract: contract, maxSequence: sequence, inclusive: false,
+                          fromStates: [0, 3, 7], to: DeliveryState.superseded.code)
         try db.statement("""
             UPDATE deliveries SET state = 5, head = 0, updated_at = ?
             WHERE tenant = ? AND connector = ? AND contract_id = ? AND sequence < ? AND state IN (0, 3, 7)

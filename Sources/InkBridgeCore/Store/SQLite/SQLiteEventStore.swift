@@ -37,6 +37,7 @@ public final class SQLiteEventStore: EventStore {
         checkpointer.attach(to: w)
         self.checkpointer = checkpointer
         try Self.migrate(w)
+        w.beforeCommit = { db throws(StoreError) in try Self.flushCounts(db) }
         writer = SQLiteExecutor(label: "inkbridge.sqlite.writer", connection: w)
         let r = try SQLiteConnection(path: path)
         try r.execute("PRAGMA query_only=ON")

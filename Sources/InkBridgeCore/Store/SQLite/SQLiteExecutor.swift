@@ -97,11 +97,14 @@ final class SQLiteExecutor: Sendable {
                     }
                     do throws(StoreError) {
                         try conn.statement("SAVEPOINT job").run()
+                        // Rolled back with the job: what it added to the counts.
+                        let counts = conn.pendingCounts
                         do throws(StoreError) {
                             outcome = .success(try body(conn))
                             try conn.statement("RELEASE job").run()
                         } catch {
                             outcome = .failure(error)
+                            conn.pendingCounts = counts
                             try? conn.statement("ROLLBACK TO job").run()
                             try? conn.statement("RELEASE job").run()
                         }
@@ -144,6 +147,7 @@ final class SQLiteExecutor: Sendable {
             }
             guard let finishers = runBatch(jobs) else { continue }
             do throws(StoreError) {
+                try connection.beforeCommit?(connection)
                 try connection.statement("COMMIT").run()
                 for f in finishers { f.committed() }
             } catch {
@@ -158,6 +162,7 @@ final class SQLiteExecutor: Sendable {
     /// job has been answered with the error).
     private func runBatch(_ jobs: [Job]) -> [Finisher]? {
         for isolated in [false, true] {
+            connection.pendingCounts.removeAll(keepingCapacity: true)
             do throws(StoreError) {
                 try connection.statement("BEGIN IMMEDIATE").run()
             } catch {

@@ -93,5 +93,22 @@ enum SQLiteMigrations {
         ("2026-11-26-lane-followers", """
         ALTER TABLE deliveries ADD COLUMN followers INTEGER NOT NULL DEFAULT 1;
         """),
+        // Counts per connector and state, kept by the store's writes (SQLiteEventStore+Counts),
+        // replace the (tenant, connector, state) index; the rare states keep a partial one.
+        ("2026-11-26-delivery-counts", """
+        CREATE TABLE delivery_counts (
+            tenant TEXT NOT NULL,
+            connector TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (tenant, connector, state)
+        ) WITHOUT ROWID;
+        INSERT INTO delivery_counts (tenant, connector, state, n)
+            SELECT tenant, connector, state, count(*) FROM deliveries GROUP BY tenant, connector, state;
+        DROP INDEX deliveries_state;
+        -- Retrying, dead, superseded, stale, paused: listings and replays of one connector.
+        -- A query uses it when its WHERE says `state > 2` too.
+        CREATE INDEX deliveries_problem ON deliveries (tenant, connector, state) WHERE state > 2;
+        """),
     ]
 }
