@@ -8,13 +8,6 @@ import Foundation
 /// instructions the store spent per delivery on claims and completions
 /// (storepath under callgrind). Rare states keep a partial index
 /// (`deliveries_problem`, `state > 2`) for listings and replays.
-/// One row of `delivery_counts`.
-struct DeliveryCountKey: Hashable {
-    let tenant: String
-    let connector: String
-    let state: Int64
-}
-
 extension SQLiteEventStore {
     /// Moves `n` deliveries of a connector between states in `delivery_counts`
     /// (`from` nil: created). Gathered in the connection and written once per
@@ -69,4 +62,11 @@ extension SQLiteEventStore {
             return kept == rows
         }
     }
+}
+
+/// One row of `delivery_counts`.
+struct DeliveryCountKey: Hashable {
+    let tenant: String
+    let connector: String
+    let state: Int64
 }

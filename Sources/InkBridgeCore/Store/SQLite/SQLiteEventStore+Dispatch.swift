@@ -66,18 +66,12 @@ extension SQLiteEventStore {
                 WHERE rid = ? AND state = 1
                 RETURNING tenant, connector, state
                 """)
-            var moved: [Int64] = []
-            var keys: [(String, String)] = []
             for rid in rowIDs {
                 s.reset()
                 _ = s.bind(.double(now.unix), .int(rid))
                 if try s.step() {
-                    keys.append((s.text(0), s.text(1)))
-                    moved.append(s.int(2))
+                    Self.count(db, tenant: s.text(0), connector: s.text(1), from: DeliveryState.inFlight.code, to: s.int(2), n: 1)
                 }
-            }
-            for (i, key) in keys.enumerated() {
-                Self.count(db, tenant: key.0, connector: key.1, from: DeliveryState.inFlight.code, to: moved[i], n: 1)
             }
         }
     }
