@@ -55,7 +55,7 @@ final class CurlSocketsTests: XCTestCase {
         XCTAssertEqual(ready(sockets), [], "dropped from the set: the next round does not wake for it")
     }
 
-    func testClosedSocketsNumberReusedByAnUntrackedDescriptorGetsItsEvents() {
+    func testClosedSocketsNumberReusedByAnUntrackedDescriptorGetsItsEvents() throws {
         let sockets = CurlSockets()
         let (fd, _) = pair()
         sockets.opened(fd)
@@ -65,16 +65,17 @@ final class CurlSocketsTests: XCTestCase {
 
         // The resolver's socket pair (not opened through curl's callback) gets the number.
         let (reused, peer) = pair()
-        XCTAssertEqual(reused, fd, "the kernel reuses the lowest free number")
+        defer { close(reused) }
+        // The kernel reuses the lowest free number, unless another thread of the test process took it meanwhile.
+        try XCTSkipIf(reused != fd, "descriptor \(fd) was taken by another thread; nothing to test")
         sockets.want(reused, CURL_POLL_IN)
         makeReadable(peer)
         XCTAssertEqual(ready(sockets), [reused], "the new descriptor is in the set")
         sockets.want(reused, CURL_POLL_REMOVE)
         XCTAssertEqual(ready(sockets), [], "an untracked descriptor leaves the set as soon as curl lets go of it")
-        close(reused)
     }
 
-    func testNumberOfAnUntrackedDescriptorReusedByANewConnectionGetsItsEvents() {
+    func testNumberOfAnUntrackedDescriptorReusedByANewConnectionGetsItsEvents() throws {
         let sockets = CurlSockets()
         let (resolver, _) = pair()
         sockets.want(resolver, CURL_POLL_IN)
@@ -82,11 +83,11 @@ final class CurlSocketsTests: XCTestCase {
         sockets.want(resolver, CURL_POLL_REMOVE)
 
         let (fd, peer) = pair()
-        XCTAssertEqual(fd, resolver)
+        defer { sockets.closing(fd) }
+        try XCTSkipIf(fd != resolver, "descriptor \(resolver) was taken by another thread; nothing to test")
         sockets.opened(fd)
         sockets.want(fd, CURL_POLL_IN)
         makeReadable(peer)
         XCTAssertEqual(ready(sockets), [fd])
-        sockets.closing(fd)
     }
 }
