@@ -56,6 +56,9 @@ final class CurlLoopWorker {
         return 0
     }
 
+    /// Transfers running now.
+    var activeCount: Int { active.count }
+
     func start(_ job: CurlJob) {
         guard let transfer = pool.popLast() ?? CurlTransfer(sockets: sockets) else {
             job.fail(HTTPTransportError(.other, "curl_easy_init failed (out of memory)"))

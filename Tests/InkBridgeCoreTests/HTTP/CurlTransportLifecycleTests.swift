@@ -113,6 +113,37 @@ final class CurlTransportLifecycleTests: XCTestCase {
         XCTAssertEqual(response.status, 200)
     }
 
+    /// While a transfer waits on a held answer, the loop naps instead of sleeping until
+    /// woken: a request submitted meanwhile must still go out and finish on its own,
+    /// long before the held one (which is released only after it).
+    func testARequestSubmittedWhileAnotherWaitsGoesOutAtOnce() async throws {
+        let gate = Gate()
+        let slow = try RecordingServer { _ in
+            await gate.wait()
+            return .text(200, "slow")
+        }
+        defer {
+            gate.open()
+            slow.stop()
+        }
+        let fast = try RecordingServer.echo()
+        defer { fast.stop() }
+        let transport = CurlTransport(ioThreads: 1)
+        defer { transport.shutdown() }
+
+        let held = Task { try await transport.send(HTTPRequest(method: "GET", url: slow.baseURL + "/held", timeout: 30, allowPrivate: true)) }
+        let arrived = await eventually { slow.requestCount == 1 }
+        XCTAssertTrue(arrived, "the held request reached its server")
+        for i in 0..<20 {
+            let response = try await transport.send(HTTPRequest(method: "GET", url: fast.baseURL + "/\(i)", timeout: 5, allowPrivate: true))
+            XCTAssertEqual(response.status, 200)
+        }
+        XCTAssertEqual(fast.requestCount, 20)
+        gate.open()
+        let last = try await held.value
+        XCTAssertEqual(last.bodyText, "slow")
+    }
+
     func testDroppingTheTransportReleasesItsThread() async throws {
         let server = try RecordingServer.echo()
         defer { server.stop() }
