@@ -11,10 +11,8 @@ import MicroHTTP
 /// `INKBRIDGE_APIPATH_EVENTS=5000` it gives repeatable instruction counts.
 enum APIPathSuite {
     static func run(_ ctx: BenchContext) throws(BenchError) {
-        let dir = try ctx.workspace.directory("apipath")
-        let tenant = BenchTenant(id: "api", url: "http://127.0.0.1:9/")
-        let config = try BenchHubConfig.write([tenant], dir: dir)
-        let count = ctx.diagnosticCount("APIPATH", full: 50_000)
+        let setup = try ctx.diagnostic("apipath", tenant: "api", full: 50_000)
+        let (tenant, count) = (setup.tenant, setup.count)
         let clients = 64
         // Bodies are made before the clock starts: the load generator's work is not the hub's.
         let bodies = (0..<count).map { EventFactory.bytes(id: "a\(String(format: "%012d", $0))", size: 1536) }
@@ -22,9 +20,9 @@ enum APIPathSuite {
         let result: (accepted: Int, seconds: Double, cpu: Double)
         do {
             result = try blockingAwait {
-                let store = try SQLiteEventStore(path: dir + "/hub.db")
+                let store = try SQLiteEventStore(path: setup.db)
                 defer { store.close() }
-                let hub = try await BenchHub.make(store: store, config: config, transport: NullTransport())
+                let hub = try await BenchHub.make(store: store, config: setup.config, transport: NullTransport())
                 let responder = APIServer(hub: hub, operatorToken: nil, reload: nil).responder
                 let cpuBefore = ProcStat.cpuSeconds(getpid())
                 let start = DispatchTime.now().uptimeNanoseconds

@@ -23,10 +23,17 @@ final class BenchContext {
         return s
     }
 
-    /// A diagnostic's event count: `INKBRIDGE_<NAME>_EVENTS` (5,000 under callgrind), else
-    /// 5,000 with `--quick`, else `full`.
-    func diagnosticCount(_ name: String, full: Int) -> Int {
-        ProcessInfo.processInfo.environment["INKBRIDGE_\(name)_EVENTS"].flatMap(Int.init) ?? (options.quick ? 5_000 : full)
+    /// What a diagnostic starts from: a scratch directory named after it, one tenant with one
+    /// webhook connector (to `url`) in a hub configuration written there, and its event count:
+    /// `INKBRIDGE_<NAME>_EVENTS` (5,000 under callgrind), else 5,000 with `--quick`, else `full`.
+    func diagnostic(_ name: String, tenant id: String, url: String = "http://127.0.0.1:9/", concurrency: Int = 64,
+                    full: Int) throws(BenchError) -> Diagnostic {
+        let dir = try workspace.directory(name)
+        let tenant = BenchTenant(id: id, url: url, concurrency: concurrency)
+        let config = try BenchHubConfig.write([tenant], dir: dir)
+        let count = ProcessInfo.processInfo.environment["INKBRIDGE_\(name.uppercased())_EVENTS"].flatMap(Int.init)
+            ?? (options.quick ? 5_000 : full)
+        return Diagnostic(name: name, tenant: tenant, config: config, db: dir + "/hub.db", count: count)
     }
 
     func stopAll() {
@@ -51,4 +58,22 @@ enum Stats {
     }
 
     static func percent(_ v: Double) -> String { String(format: "%.0f%%", v) }
+}
+
+/// A diagnostic's set-up (`BenchContext.diagnostic`).
+struct Diagnostic {
+    let name: String
+    let tenant: BenchTenant
+    /// The hub configuration's path.
+    let config: String
+    /// The hub database's path.
+    let db: String
+    let count: Int
+
+    /// Stores `count` events of `size` bytes for the tenant, in-process, before the measured part.
+    func preload(size: Int) throws(BenchError) {
+        do {
+            _ = try Preloader.load(store: db, config: config, jobs: [.init(tenant: tenant, prefix: "e", count: count, size: size)])
+        } catch { throw BenchError("\(name) preload: \(error)") }
+    }
 }

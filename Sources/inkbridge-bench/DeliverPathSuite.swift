@@ -13,14 +13,9 @@ enum DeliverPathSuite {
         // Under valgrind nginx cannot be started from this process: INKBRIDGE_DELIVERPATH_URL names one already running.
         let url: String
         if let given = ProcessInfo.processInfo.environment["INKBRIDGE_DELIVERPATH_URL"] { url = given } else { url = try ctx.nginx().url }
-        let dir = try ctx.workspace.directory("deliverpath")
-        let tenant = BenchTenant(id: "dp", url: url, concurrency: ctx.options.concurrency)
-        let config = try BenchHubConfig.write([tenant], dir: dir)
-        let db = dir + "/hub.db"
-        let events = ctx.diagnosticCount("DELIVERPATH", full: 100_000)
-        do {
-            _ = try Preloader.load(store: db, config: config, jobs: [.init(tenant: tenant, prefix: "e", count: events, size: 1024)])
-        } catch { throw BenchError("deliverpath preload: \(error)") }
+        let setup = try ctx.diagnostic("deliverpath", tenant: "dp", url: url, concurrency: ctx.options.concurrency, full: 100_000)
+        let (tenant, config, db, events) = (setup.tenant, setup.config, setup.db, setup.count)
+        try setup.preload(size: 1024)
         let counter = try DeliveryCounter(path: db)
         let running: (hub: Hub, store: SQLiteEventStore, transport: CurlTransport, dispatcher: Task<Void, Never>)
         let cpuBefore = ProcStat.cpuSeconds(getpid())

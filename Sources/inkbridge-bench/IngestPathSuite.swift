@@ -8,15 +8,13 @@ import Foundation
 /// `INKBRIDGE_INGESTPATH_EVENTS=5000` it gives repeatable instruction counts.
 enum IngestPathSuite {
     static func run(_ ctx: BenchContext) throws(BenchError) {
-        let dir = try ctx.workspace.directory("ingestpath")
-        let tenant = BenchTenant(id: "ip", url: "http://127.0.0.1:9/")
-        let config = try BenchHubConfig.write([tenant], dir: dir)
-        let events = ctx.diagnosticCount("INGESTPATH", full: 50_000)
+        let setup = try ctx.diagnostic("ingestpath", tenant: "ip", full: 50_000)
+        let events = setup.count
         let cpuBefore = ProcStat.cpuSeconds(getpid())
         let seconds: Double
         do {
-            seconds = try Preloader.load(store: dir + "/hub.db", config: config,
-                                         jobs: [.init(tenant: tenant, prefix: "e", count: events, size: 1536)], batchSize: 1, parallel: 64)
+            seconds = try Preloader.load(store: setup.db, config: setup.config,
+                                         jobs: [.init(tenant: setup.tenant, prefix: "e", count: events, size: 1536)], batchSize: 1, parallel: 64)
         } catch { throw BenchError("ingestpath: \(error)") }
         let cpu = ProcStat.cpuSeconds(getpid()) - cpuBefore
         ctx.report.add("ingestpath", "ingestpath_cpu_us", cpu / Double(events) * 1e6, "µs/event")

@@ -8,14 +8,9 @@ import InkBridgeCore
 /// `INKBRIDGE_STOREPATH_EVENTS=5000` it gives repeatable instruction counts.
 enum StorePathSuite {
     static func run(_ ctx: BenchContext) throws(BenchError) {
-        let dir = try ctx.workspace.directory("storepath")
-        let tenant = BenchTenant(id: "sp", url: "http://127.0.0.1:9/")
-        let config = try BenchHubConfig.write([tenant], dir: dir)
-        let db = dir + "/hub.db"
-        let events = ctx.diagnosticCount("STOREPATH", full: 100_000)
-        do {
-            _ = try Preloader.load(store: db, config: config, jobs: [.init(tenant: tenant, prefix: "e", count: events, size: 1024)])
-        } catch { throw BenchError("storepath preload: \(error)") }
+        let setup = try ctx.diagnostic("storepath", tenant: "sp", full: 100_000)
+        let (tenant, db, events) = (setup.tenant, setup.db, setup.count)
+        try setup.preload(size: 1024)
         let result: (done: Int, seconds: Double, cpu: Double)
         do {
             result = try blockingAwait {
