@@ -28,14 +28,8 @@ final class CurlTransportFailureTests: XCTestCase {
 
     func testSlowServerTimesOut() async throws {
         let gate = Gate()
-        let server = try RecordingServer { _ in
-            await gate.wait()
-            return .text(200, "too late")
-        }
-        defer {
-            gate.open()
-            server.stop()
-        }
+        let server = try RecordingServer.held(by: gate, answering: "too late")
+        defer { server.stop(releasing: gate) }
         let started = ContinuousClock.now
         let error = await expectError(HTTPRequest(method: "GET", url: server.baseURL + "/slow", timeout: 0.3, allowPrivate: true))
         let elapsed = ContinuousClock.now - started

@@ -38,14 +38,8 @@ final class CurlTransportLifecycleTests: XCTestCase {
 
     func testShutdownFailsRequestsInFlightAndLaterOnes() async throws {
         let gate = Gate()
-        let server = try RecordingServer { _ in
-            await gate.wait()
-            return .text(200, "late")
-        }
-        defer {
-            gate.open()
-            server.stop()
-        }
+        let server = try RecordingServer.held(by: gate, answering: "late")
+        defer { server.stop(releasing: gate) }
         let transport = CurlTransport()
         let calls = (0..<5).map { i in
             Task { () -> HTTPTransportError? in
@@ -81,14 +75,8 @@ final class CurlTransportLifecycleTests: XCTestCase {
 
     func testCancellingTheTaskStopsItsTransfer() async throws {
         let gate = Gate()
-        let server = try RecordingServer { _ in
-            await gate.wait()
-            return .text(200, "late")
-        }
-        defer {
-            gate.open()
-            server.stop()
-        }
+        let server = try RecordingServer.held(by: gate, answering: "late")
+        defer { server.stop(releasing: gate) }
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let call = Task { () -> HTTPTransportError? in
@@ -118,14 +106,8 @@ final class CurlTransportLifecycleTests: XCTestCase {
     /// long before the held one (which is released only after it).
     func testARequestSubmittedWhileAnotherWaitsGoesOutAtOnce() async throws {
         let gate = Gate()
-        let slow = try RecordingServer { _ in
-            await gate.wait()
-            return .text(200, "slow")
-        }
-        defer {
-            gate.open()
-            slow.stop()
-        }
+        let slow = try RecordingServer.held(by: gate, answering: "slow")
+        defer { slow.stop(releasing: gate) }
         let fast = try RecordingServer.echo()
         defer { fast.stop() }
         let transport = CurlTransport(ioThreads: 1)

@@ -10,4 +10,18 @@ extension RecordingServer {
                                body: request.body)
         }
     }
+
+    /// Answers 200 with `text`, each answer only once `gate` opens.
+    static func held(by gate: Gate, answering text: String) throws -> RecordingServer {
+        try RecordingServer { _ in
+            await gate.wait()
+            return .text(200, text)
+        }
+    }
+
+    /// Opens `gate`, so that no handler is left waiting, then stops.
+    func stop(releasing gate: Gate) {
+        gate.open()
+        stop()
+    }
 }
