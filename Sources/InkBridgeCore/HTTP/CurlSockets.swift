@@ -4,8 +4,8 @@ import Foundation
 /// The loop's epoll set, kept in step with what curl's socket callback asks
 /// for, lazily: a kept-alive connection's socket stays registered between
 /// requests instead of being removed when a transfer ends and added again
-/// when the next one starts on it (three `epoll_ctl` calls per request,
-/// about a fifth of the loop's CPU per request against a local sink).
+/// when the next one starts on it (2.3 `epoll_ctl` calls per request in the
+/// drain benchmark, 0.04 after; about 5% less hub CPU per delivery).
 ///
 /// The laziness is safe because the table sees every socket it keeps
 /// registered open and close: only sockets curl opened through the
