@@ -1,6 +1,6 @@
 # InkBridge: `make demo` and `make test` set up a fresh Debian machine themselves.
 SHELL := /bin/bash
-DEB_PACKAGES := libcurl4-openssl-dev libmicrohttpd-dev libsqlite3-dev libssl-dev libpq-dev pkg-config python3-venv curl
+DEB_PACKAGES := libcurl4-openssl-dev libmicrohttpd-dev libsqlite3-dev libssl-dev libpq-dev libmimalloc-dev pkg-config python3-venv curl
 SWIFT_BUILD_FLAGS ?=
 
 .PHONY: all deps build demo test bench clean

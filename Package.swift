@@ -19,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // The hub's memory allocator (README: why); linked into the `inkbridge` executable only.
+        .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
 
         // The core: events, config, connector protocol, bus, store, HTTP client, crypto.
         .target(name: "InkBridgeCore", dependencies: ["CCurl", "CSQLite", "CCrypto"],
@@ -43,7 +45,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
 
         .executableTarget(name: "inkbridge",
-                          dependencies: ["InkBridgeCore", "InkBridgeServer", "InkBridgeSandbox",
+                          dependencies: ["CMimalloc", "InkBridgeCore", "InkBridgeServer", "InkBridgeSandbox",
                                          "Webhook", "CRMSync", "TicketingLink", "StorageArchive"],
                           swiftSettings: swiftSettings),
         // `make bench`: the hub against this machine's measured limits. Touches C directly (a benchmark may).

@@ -70,7 +70,7 @@ enum ServeCommand {
             }
         }
         let shown = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
-        Output.error("inkbridge serve: \(config.config.tenants.count) tenants, store \(storeSpec), listening on http://\(shown):\(server.port)")
+        Output.error("inkbridge serve: \(config.config.tenants.count) tenants, store \(storeSpec), listening on http://\(shown):\(server.port), allocator \(Allocator.description)")
         _ = await shutdown.wait()
         Output.error("inkbridge serve: stopping")
         // stop() blocks while requests in progress finish (bounded): keep it off the cooperative pool.
