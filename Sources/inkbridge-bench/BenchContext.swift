@@ -58,6 +58,14 @@ enum Stats {
     }
 
     static func percent(_ v: Double) -> String { String(format: "%.0f%%", v) }
+
+    /// The middle value (the mean of the two middle ones for an even count).
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
 }
 
 /// A diagnostic's set-up (`BenchContext.diagnostic`).
