@@ -73,6 +73,10 @@ public struct HTTPServerLimits: Sendable {
     /// that memset was about 2.7% of the hub's CPU under ingest load.
     public var connectionMemory: Int = 16 << 10
     public var threads: UInt32 = 2
+    /// A request whose body is at most this size starts its handler on the MHD thread that read
+    /// it (no thread hand-off before its first suspension); a larger one on Swift's pool, so that
+    /// parsing a big batch never holds up the other connections of that thread.
+    public var inlineHandlerBodyBytes: Int = 64 << 10
     /// Seconds `stop()` waits for handlers still running; those not done by then are answered 503.
     public var stopGracePeriod: Double = 5
 

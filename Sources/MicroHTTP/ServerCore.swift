@@ -43,15 +43,24 @@ final class ServerCore: Sendable {
         }
     }
 
-    /// Runs the handler, then answers and resumes the connection. The handler starts on the
-    /// MHD thread (`Task.immediate`) and leaves it at its first suspension (for the ingest
-    /// route: waiting for the store's commit): starting it on Swift's pool instead cost a
-    /// thread hand-off per request (ingest benchmark, curl load: about 7,700 events/s before,
-    /// about 8,800 after, three runs each).
+    /// Runs the handler, then answers and resumes the connection. The handler of a request
+    /// with a small body starts on the MHD thread (`Task.immediate`) and leaves it at its first
+    /// suspension (for the ingest route: waiting for the store's commit): starting it on Swift's
+    /// pool instead cost a thread hand-off per request (ingest benchmark, curl load: about 7,700
+    /// events/s before, about 8,800 after, three runs each). A body over
+    /// `limits.inlineHandlerBodyBytes` starts on the pool: its parsing would otherwise keep the
+    /// MHD thread from reading its other connections.
     func runHandler(_ request: HTTPServerRequest, state: RequestState) {
-        Task.immediate { [self] in
-            let response = await handler(request)
-            state.resume(with: response)
+        if request.body.count <= limits.inlineHandlerBodyBytes {
+            Task.immediate { [self] in
+                let response = await handler(request)
+                state.resume(with: response)
+            }
+        } else {
+            Task { [self] in
+                let response = await handler(request)
+                state.resume(with: response)
+            }
         }
     }
 

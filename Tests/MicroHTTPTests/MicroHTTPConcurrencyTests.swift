@@ -122,6 +122,50 @@ final class MicroHTTPConcurrencyTests: XCTestCase {
         XCTAssertEqual(slowAnswer.withLock { $0 }, "slow done", "the resumed connection gets its answer")
     }
 
+    /// A handler that keeps its thread busy (here: blocked, as parsing a large batch would keep it)
+    /// must not run on the only MHD thread: small requests on other connections are still answered.
+    func testLargeBodyHandlerStartsOffTheServerThread() throws {
+        let gate = DispatchSemaphore(value: 0)
+        let bigArrived = DispatchSemaphore(value: 0)
+        var limits = HTTPServerLimits()
+        limits.threads = 1
+        limits.inlineHandlerBodyBytes = 1024
+        let server = try MicroHTTPServer(limits: limits) { request in
+            if request.body.count > 1024 {
+                bigArrived.signal()
+                // Blocks whichever thread runs it, as CPU-bound parsing would.
+                gate.wait()
+                return .text(200, "big done")
+            }
+            return .text(200, "small")
+        }
+        defer { server.stop() }
+        let port = server.port
+        let bigAnswer = Mutex<String?>(nil)
+        let bigDone = DispatchSemaphore(value: 0)
+        Thread {
+            if let client = try? RawHTTPClient(port: port) {
+                let body = String(repeating: "x", count: 4096)
+                client.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n\(body)")
+                let answer = try? client.readAnswer()
+                bigAnswer.withLock { $0 = answer.map { String(decoding: $0.body, as: UTF8.self) } }
+            }
+            bigDone.signal()
+        }.start()
+        XCTAssertEqual(bigArrived.wait(timeout: .now() + 10), .success)
+
+        // Had the big handler started on the MHD thread, this read would time out.
+        for _ in 0..<3 {
+            let client = try RawHTTPClient(port: port, readTimeout: 5)
+            client.send("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+            XCTAssertEqual(String(decoding: try client.readAnswer().body, as: UTF8.self), "small")
+        }
+        XCTAssertNil(bigAnswer.withLock { $0 }, "the big request is still being handled")
+        gate.signal()
+        XCTAssertEqual(bigDone.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(bigAnswer.withLock { $0 }, "big done")
+    }
+
     func testStopLetsRunningHandlersFinishAndRefusesNewRequests() throws {
         let gate = Gate()
         let arrived = DispatchSemaphore(value: 0)
