@@ -3,8 +3,8 @@ import Glibc
 
 /// The process's memory allocator. `inkbridge` links Debian's libmimalloc, which replaces
 /// glibc's malloc for every library in the process (see the README: glibc's allocator took
-/// about a tenth of the hub's CPU under the ingest benchmark, most of it on memory freed by
-/// another thread than the one that allocated it).
+/// about a tenth of the hub's CPU under the ingest benchmark, and its arena locks most of the
+/// hub's futex calls).
 enum Allocator {
     /// "mimalloc 2.0.9" when malloc is mimalloc's; otherwise says that glibc's is in use
     /// (the library loaded after libc, or not at all).

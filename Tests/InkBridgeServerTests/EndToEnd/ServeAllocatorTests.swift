@@ -10,8 +10,7 @@ final class ServeAllocatorTests: XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
         let serve = try ServeProcess(config: config, store: dir + "/hub.db", environment: [:])
         let startLine = serve.stderr.split(separator: "\n").first { $0.contains("listening on") } ?? ""
-        XCTAssertTrue(startLine.contains(", allocator mimalloc "),
-                      String(startLine))
+        XCTAssertTrue(startLine.contains(", allocator mimalloc "), String(startLine))
         XCTAssertFalse(startLine.contains("glibc"), String(startLine))
         serve.signal(SIGTERM)
         XCTAssertEqual(serve.waitForExit(timeout: 30)?.status, 0, serve.stderr)
