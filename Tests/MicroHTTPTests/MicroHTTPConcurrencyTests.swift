@@ -96,30 +96,16 @@ final class MicroHTTPConcurrencyTests: XCTestCase {
         }
         defer { server.stop() }
 
-        let slowAnswer = Mutex<String?>(nil)
-        let slowDone = DispatchSemaphore(value: 0)
-        let port = server.port
-        Thread {
-            if let client = try? RawHTTPClient(port: port) {
-                client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-                let answer = try? client.readAnswer()
-                slowAnswer.withLock { $0 = answer.map { String(decoding: $0.body, as: UTF8.self) } }
-            }
-            slowDone.signal()
-        }.start()
+        let slow = BackgroundRequest(port: server.port, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(slowArrived.wait(timeout: .now() + 10), .success)
 
         // The only MHD thread is free: the slow request's connection is suspended, not waited on.
-        for _ in 0..<5 {
-            let client = try RawHTTPClient(port: port, readTimeout: 5)
-            client.send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
-            XCTAssertEqual(String(decoding: try client.readAnswer().body, as: UTF8.self), "fast")
-        }
-        XCTAssertNil(slowAnswer.withLock { $0 }, "the slow request is still waiting")
+        try assertAnswered(port: server.port, "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n", with: "fast", times: 5)
+        XCTAssertNil(slow.answer, "the slow request is still waiting")
 
         gate.open()
-        XCTAssertEqual(slowDone.wait(timeout: .now() + 10), .success)
-        XCTAssertEqual(slowAnswer.withLock { $0 }, "slow done", "the resumed connection gets its answer")
+        XCTAssertEqual(slow.done.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(slow.answer, "slow done", "the resumed connection gets its answer")
     }
 
     /// A handler that keeps its thread busy (here: blocked, as parsing a large batch would keep it)
@@ -140,30 +126,26 @@ final class MicroHTTPConcurrencyTests: XCTestCase {
             return .text(200, "small")
         }
         defer { server.stop() }
-        let port = server.port
-        let bigAnswer = Mutex<String?>(nil)
-        let bigDone = DispatchSemaphore(value: 0)
-        Thread {
-            if let client = try? RawHTTPClient(port: port) {
-                let body = String(repeating: "x", count: 4096)
-                client.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n\(body)")
-                let answer = try? client.readAnswer()
-                bigAnswer.withLock { $0 = answer.map { String(decoding: $0.body, as: UTF8.self) } }
-            }
-            bigDone.signal()
-        }.start()
+        let big = BackgroundRequest(port: server.port, "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n"
+                                    + String(repeating: "x", count: 4096))
         XCTAssertEqual(bigArrived.wait(timeout: .now() + 10), .success)
 
-        // Had the big handler started on the MHD thread, this read would time out.
-        for _ in 0..<3 {
-            let client = try RawHTTPClient(port: port, readTimeout: 5)
-            client.send("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
-            XCTAssertEqual(String(decoding: try client.readAnswer().body, as: UTF8.self), "small")
-        }
-        XCTAssertNil(bigAnswer.withLock { $0 }, "the big request is still being handled")
+        // Had the big handler started on the MHD thread, these reads would time out.
+        try assertAnswered(port: server.port, "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi", with: "small", times: 3)
+        XCTAssertNil(big.answer, "the big request is still being handled")
         gate.signal()
-        XCTAssertEqual(bigDone.wait(timeout: .now() + 10), .success)
-        XCTAssertEqual(bigAnswer.withLock { $0 }, "big done")
+        XCTAssertEqual(big.done.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(big.answer, "big done")
+    }
+
+    /// Sends `request` on a new connection `times` times, each answered with `body` within 5 s.
+    private func assertAnswered(port: UInt16, _ request: String, with body: String, times: Int,
+                                file: StaticString = #filePath, line: UInt = #line) throws {
+        for _ in 0..<times {
+            let client = try RawHTTPClient(port: port, readTimeout: 5)
+            client.send(request)
+            XCTAssertEqual(String(decoding: try client.readAnswer().body, as: UTF8.self), body, file: file, line: line)
+        }
     }
 
     func testStopLetsRunningHandlersFinishAndRefusesNewRequests() throws {
@@ -235,4 +217,25 @@ final class MicroHTTPConcurrencyTests: XCTestCase {
         server = nil
         XCTAssertNil(try? RawHTTPClient(port: port), "releasing the server closes its socket")
     }
+}
+
+/// One request sent from a thread of its own on its own connection, whose answer comes later.
+private final class BackgroundRequest: Sendable {
+    private let body = Mutex<String?>(nil)
+    /// Signalled once the answer was read (or the connection failed).
+    let done = DispatchSemaphore(value: 0)
+
+    init(port: UInt16, _ request: String) {
+        Thread { [self] in
+            if let client = try? RawHTTPClient(port: port) {
+                client.send(request)
+                let answer = try? client.readAnswer()
+                body.withLock { $0 = answer.map { String(decoding: $0.body, as: UTF8.self) } }
+            }
+            done.signal()
+        }.start()
+    }
+
+    /// The answer's body; nil until it came.
+    var answer: String? { body.withLock { $0 } }
 }
