@@ -12,10 +12,12 @@ import Foundation
 /// Three rounds, each ingest window on a fresh hub; `ingest_eps` is their
 /// median, set against `store_rows_per_s` (target at least half). The store
 /// limit is not measured again next to each window: after a few gigabytes of
-/// writes this machine's fsyncs slow down (5 s windows of the store loop fell
-/// from about 124,000 to 88,000 rows/s one after another), while ingest, bound
-/// by CPU, does not; the store suite's window, on a rested disk, is the
-/// highest limit and so the strictest divisor.
+/// writes this machine's fsyncs slow down (the same inserts from a Python
+/// sqlite3 loop, six 5 s windows one after another, fell from about 124,000 to
+/// 88,000 rows/s; the store suite's own loop gave 124,000, then 107,000 and
+/// 105,000 next to the ingest windows of one run, against 152,000 for its
+/// first window), while ingest, bound by CPU, does not; the store suite's
+/// window, on a rested disk, is the highest limit and so the strictest divisor.
 enum IngestSuite {
     static let rowsPerEvent = 6.0
 
