@@ -37,14 +37,13 @@ enum MHDCallbacks {
             // The URI log always runs first; refuse rather than guess if it somehow did not.
             return MHD_Result.NO
         }
-        let methodName = method.map { String(cString: $0) } ?? "GET"
-        return core.access(state, connection: connection, method: methodName,
-                           data: uploadData, size: uploadSize)
+        return core.access(state, connection: connection, method: method, data: uploadData, size: uploadSize)
     }
 
     /// Collects MHD's parsed values of one kind (headers, decoded query arguments) in order.
     static func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(name: String, value: String)] {
         var out: [(name: String, value: String)] = []
+        out.reserveCapacity(kind == MHD_ValueKind.HEADER_KIND ? 12 : 4)
         withUnsafeMutablePointer(to: &out) { pointer in
             _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
                 guard let cls, let key else { return MHD_Result.YES }

@@ -59,11 +59,15 @@ final class RequestState: Sendable {
 
     func setPhase(_ phase: Phase) { fields.withLock { $0.phase = phase } }
 
-    func begin(method: String, headers: [(name: String, value: String)]) {
+    /// `expectedBody` is the announced `Content-Length` (already checked against the limit): the
+    /// body buffer gets that capacity at once instead of growing piece by piece, up to 64 KiB (a
+    /// client that announces megabytes and sends nothing holds no more than that).
+    func begin(method: String, headers: [(name: String, value: String)], expectedBody: Int = 0) {
         fields.withLock {
             $0.method = method
             $0.headers = headers
             $0.phase = .body
+            if expectedBody > 0 { $0.body.reserveCapacity(min(expectedBody, 64 << 10)) }
         }
     }
 

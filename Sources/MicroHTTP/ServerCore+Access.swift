@@ -4,18 +4,20 @@ extension ServerCore {
     /// The access handler's logic, per MHD call: headers first, then body pieces, then the
     /// final call that hands the request to the async handler. Runs on an MHD thread, so it
     /// never waits on anything.
-    func access(_ state: RequestState, connection: OpaquePointer, method: String,
+    func access(_ state: RequestState, connection: OpaquePointer, method: UnsafePointer<CChar>?,
                 data: UnsafePointer<CChar>?, size: UnsafeMutablePointer<Int>) -> MHD_Result {
         switch state.phase {
         case .headers:
             let headers = MHDCallbacks.values(connection, MHD_ValueKind.HEADER_KIND)
-            if let announced = headers.first(where: { $0.name.lowercased() == "content-length" }),
-               let length = Int(announced.value.trimmingCharacters(in: " \t")), length > limits.maxBodyBytes {
+            let announced = headers.first { HTTPServerRequest.asciiCaseInsensitiveEqual($0.name, "Content-Length") }
+                .flatMap { Self.contentLength($0.value) }
+            if let announced, announced > limits.maxBodyBytes {
                 // Refused before a byte of the body is read (no "100 Continue" is sent either).
                 state.setPhase(.refused)
                 return queued(MHDResponse.refusal(413, "request body too large"), connection)
             }
-            state.begin(method: method, headers: headers)
+            // The body is collected into one buffer sized for what the client announced.
+            state.begin(method: method.map { String(cString: $0) } ?? "GET", headers: headers, expectedBody: announced ?? 0)
             return MHD_Result.YES
 
         case .body where size.pointee > 0:
@@ -61,12 +63,21 @@ extension ServerCore {
     }
 }
 
-private extension String {
-    func trimmingCharacters(in set: String) -> String {
-        let blanks = Set(set)
-        var slice = Substring(self)
-        while let first = slice.first, blanks.contains(first) { slice.removeFirst() }
-        while let last = slice.last, blanks.contains(last) { slice.removeLast() }
-        return String(slice)
+extension ServerCore {
+    /// A `Content-Length` value: decimal digits between optional blanks; nil otherwise. Values
+    /// past `Int.max` read as `Int.max` (too large either way).
+    static func contentLength(_ value: String) -> Int? {
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        let digits = value.utf8.drop(while: blank).reversed().drop(while: blank).reversed()
+        guard !digits.isEmpty else { return nil }
+        var n = 0
+        for c in digits {
+            guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
+            let (times, o1) = n.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(Int(c - UInt8(ascii: "0")))
+            if o1 || o2 { return Int.max }
+            n = sum
+        }
+        return n
     }
 }

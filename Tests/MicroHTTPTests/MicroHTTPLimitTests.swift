@@ -39,6 +39,22 @@ final class MicroHTTPLimitTests: XCTestCase {
         try assertHealthy(server)
     }
 
+    func testAnnouncedLengthInAnyCaseAndAHugeOneAreRefusedToo() throws {
+        let server = try server({ $0.maxBodyBytes = 1000 }, log: CapturedRequestLog())
+        defer { server.stop() }
+        // The header name in any case (libmicrohttpd itself answers 400 to a malformed value).
+        for header in ["content-LENGTH: 1001", "CONTENT-length:  5000"] {
+            let client = try RawHTTPClient(port: server.port)
+            client.send("POST /big HTTP/1.1\r\nHost: x\r\n\(header)\r\nExpect: 100-continue\r\n\r\n")
+            XCTAssertEqual(try client.readAnswer().status, 413, header)
+        }
+        XCTAssertEqual(ServerCore.contentLength(" 1001\t"), 1001)
+        XCTAssertEqual(ServerCore.contentLength("99999999999999999999999999"), Int.max)
+        XCTAssertNil(ServerCore.contentLength("12a"))
+        XCTAssertNil(ServerCore.contentLength("  "))
+        try assertHealthy(server)
+    }
+
     func testBodyExactlyAtTheLimitIsAccepted() throws {
         let log = CapturedRequestLog()
         let server = try server({ $0.maxBodyBytes = 1000 }, log: log)

@@ -42,6 +42,8 @@ final class SQLiteExecutor: Sendable {
     private let pending = Mutex<(jobs: [Job], scheduled: Bool)>(([], false))
     private let batchLimit: Int
     private let closed = Atomic<Bool>(false)
+    /// An empty array with capacity, traded with the queue's at each batch; only touched on `queue`.
+    nonisolated(unsafe) private var spareJobs: [Job] = []
     /// The connection's current `synchronous` level; only touched on `queue`.
     nonisolated(unsafe) private var syncFull = true
 
@@ -133,11 +135,23 @@ final class SQLiteExecutor: Sendable {
     /// Runs on `queue`: one transaction per batch of queued jobs until none is left.
     private func drain() {
         while true {
-            let jobs: [Job] = pending.withLock { state in
-                if state.jobs.isEmpty { state.scheduled = false; return [] }
-                let take = Array(state.jobs.prefix(batchLimit))
-                state.jobs.removeFirst(take.count)
-                return take
+            // The batch's array and the queue's trade places (keeping their capacity), so neither
+            // is reallocated per batch.
+            var jobs = spareJobs
+            spareJobs = []
+            pending.withLock { state in
+                if state.jobs.isEmpty {
+                    state.scheduled = false
+                } else if state.jobs.count <= batchLimit {
+                    swap(&jobs, &state.jobs)
+                } else {
+                    jobs.append(contentsOf: state.jobs.prefix(batchLimit))
+                    state.jobs.removeFirst(batchLimit)
+                }
+            }
+            defer {
+                jobs.removeAll(keepingCapacity: true)
+                spareJobs = jobs
             }
             if jobs.isEmpty { return }
             let durable = jobs.contains { $0.durable }
