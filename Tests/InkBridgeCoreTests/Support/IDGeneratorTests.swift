@@ -1,4 +1,6 @@
+import Dispatch
 import InkBridgeCore
+import Synchronization
 import XCTest
 
 final class IDGeneratorTests: XCTestCase {
@@ -22,5 +24,18 @@ final class IDGeneratorTests: XCTestCase {
         let earlier = IDGenerator.make("dlv", now: now)
         let later = IDGenerator.make("dlv", now: now.addingTimeInterval(0.002))
         XCTAssertLessThan(earlier, later, "ids sort by their millisecond")
+    }
+
+    func testIdsMadeOnManyThreadsAtTheSameMillisecondNeverRepeat() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let made = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            var mine: [String] = []
+            for _ in 0..<5_000 { mine.append(IDGenerator.make("dlv", now: now)) }
+            made.withLock { $0.append(contentsOf: mine) }
+        }
+        let all = made.withLock { $0 }
+        XCTAssertEqual(all.count, 40_000)
+        XCTAssertEqual(Set(all).count, 40_000, "ids made concurrently never repeat")
     }
 }
