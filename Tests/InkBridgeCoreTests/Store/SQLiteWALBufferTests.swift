@@ -109,6 +109,46 @@ final class SQLiteWALBufferTests: XCTestCase {
         }
     }
 
+    /// A write the shim passes on that fails (here: the file size limit, as a full disk would)
+    /// fails the `COMMIT` that caused it; nothing of that transaction is visible, everything
+    /// committed before is, and the next transaction commits normally.
+    func testAFailedWALWriteFailsItsCommitAndLosesNothingCommittedBefore() throws {
+        let writer = try makeWriter()
+        let reader = try SQLiteConnection(path: dir + "/w.db", readOnly: true)
+        try insert(writer, from: 0, count: 10, size: 1000)
+        let walSize = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: dir + "/w.db-wal")[.size] as? Int)
+
+        var saved = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &saved)
+        let previousHandler = signal(SIGXFSZ, SIG_IGN)
+        var small = saved
+        small.rlim_cur = rlim_t(walSize + 64 * 1024)
+        setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &small)
+        // About 600 KiB of frames: the commit's write passes the limit.
+        XCTAssertThrowsError(try insert(writer, from: 10, count: 200, size: 3000)) { error in
+            XCTAssertTrue("\(error)".contains("disk") || "\(error)".contains("full") || "\(error)".contains("I/O"), "\(error)")
+        }
+        setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &saved)
+        signal(SIGXFSZ, previousHandler)
+        try? writer.execute("ROLLBACK")
+        writer.resetUsed()
+
+        func rows() throws -> Int64 {
+            let s = try reader.statement("SELECT count(*) FROM t")
+            XCTAssertTrue(try s.step())
+            defer { reader.resetUsed() }
+            return s.int(0)
+        }
+        XCTAssertEqual(try rows(), 10, "the failed transaction left nothing, the earlier commit is whole")
+        try insert(writer, from: 10, count: 200, size: 3000)
+        XCTAssertEqual(try rows(), 210)
+        let check = try SQLiteConnection(path: dir + "/w.db", readOnly: true)
+        let integrity = try check.statement("PRAGMA integrity_check")
+        XCTAssertTrue(try integrity.step())
+        XCTAssertEqual(integrity.text(0), "ok")
+        check.resetUsed()
+    }
+
     func testAfterTheWriterClosesTheDatabaseHoldsEveryCommit() throws {
         var rows = 0
         do {

@@ -165,8 +165,10 @@ enum SQLiteWALBuffer {
             let realFile = (UnsafeMutableRawPointer(file) + SQLiteWALBuffer.header).assumingMemoryBound(to: sqlite3_file.self)
             let rc = unix.pointee.xOpen(unix, name, realFile, flags, outFlags)
             guard rc == SQLITE_OK, realFile.pointee.pMethods != nil else {
+                // SQLite will not close a file whose methods are nil: close the real one here.
+                if let methods = realFile.pointee.pMethods { _ = methods.pointee.xClose(realFile) }
                 file.pointee.pMethods = nil
-                return rc
+                return rc == SQLITE_OK ? SQLITE_CANTOPEN : rc
             }
             let state = Unmanaged.passRetained(WALFile(real: realFile)).toOpaque()
             UnsafeMutableRawPointer(file).storeBytes(of: UnsafeRawPointer(state), toByteOffset: 8, as: UnsafeRawPointer.self)
