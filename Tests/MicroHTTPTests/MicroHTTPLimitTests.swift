@@ -39,7 +39,7 @@ final class MicroHTTPLimitTests: XCTestCase {
         try assertHealthy(server)
     }
 
-    func testAnnouncedLengthInAnyCaseAndAHugeOneAreRefusedToo() throws {
+    func testAnnouncedLengthIsFoundInAnyCaseAndParsedStrictly() throws {
         let server = try server({ $0.maxBodyBytes = 1000 }, log: CapturedRequestLog())
         defer { server.stop() }
         // The header name in any case (libmicrohttpd itself answers 400 to a malformed value).
