@@ -21,7 +21,9 @@ enum MHDResponse {
         for header in response.headers {
             // MHD refuses names or values with line breaks (and a hand-set Content-Length):
             // such a header is dropped rather than sent half-formed.
-            _ = MHD_add_response_header(mhdResponse, header.name, header.value)
+            // withCString, not the implicit conversion: that copies a small string (most header
+            // names) into a new heap array first.
+            _ = header.name.withCString { name in header.value.withCString { MHD_add_response_header(mhdResponse, name, $0) } }
         }
         return MHD_queue_response(connection, UInt32(response.status), mhdResponse) == MHD_Result.YES
     }

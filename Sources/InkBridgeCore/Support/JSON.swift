@@ -85,7 +85,10 @@ public struct JSONObject: Sendable, Equatable {
     static let indexThreshold = 16
 
     public init() {}
-    public init(_ pairs: [(String, JSON)]) { for (k, v) in pairs { self[k] = v } }
+    public init(_ pairs: [(String, JSON)]) {
+        entries.reserveCapacity(pairs.count)
+        for (k, v) in pairs { self[k] = v }
+    }
 
     public var keys: [String] { entries.map(\.key) }
 
