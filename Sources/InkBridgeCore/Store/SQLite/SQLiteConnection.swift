@@ -25,13 +25,6 @@ final class SQLiteConnection {
         return true
     }()
 
-    /// Whether the WAL-buffering VFS shim (`SQLiteWALBuffer`) is registered (once per process).
-    /// A commit's WAL frames then reach the file in one `pwrite` per 124 KiB instead of two per
-    /// page: in the ingest benchmark, 38,000 `pwrite` calls a second fell to 6,800, and their
-    /// share of the hub's CPU (perf) from 3.7% to 1.7%. Without it (registration failed, which
-    /// needs a SQLite without the "unix" VFS), SQLite's own VFS is used.
-    static let walBuffered: Bool = SQLiteWALBuffer.registered
-
     /// What the WAL shim did for this connection's WAL: writes SQLite made, `pwrite` calls
     /// issued. Nil when the WAL is not open through the shim.
     var walBufferStats: (writes: Int64, pwrites: Int64)? {
@@ -42,8 +35,9 @@ final class SQLiteConnection {
         _ = Self.configured
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
-        // Through the WAL-buffering shim (SQLiteWALBuffer) once it is registered; SQLite's own VFS otherwise.
-        let rc = sqlite3_open_v2(path, &db, flags, Self.walBuffered ? SQLiteWALBuffer.vfsName : nil)
+        // Through the WAL-buffering shim (SQLiteWALBuffer: one `pwrite` per 124 KiB of a commit's
+        // WAL frames instead of two per page); SQLite's own VFS if it could not be registered.
+        let rc = sqlite3_open_v2(path, &db, flags, SQLiteWALBuffer.registered ? SQLiteWALBuffer.vfsName : nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
