@@ -9,7 +9,7 @@ import Foundation
 /// transaction); then the dispatcher's claim (delivery update to in_flight),
 /// the attempt row and the completion (delivery update to succeeded): 6.
 ///
-/// Three rounds, each ingest window on a fresh hub; `ingest_eps` is their
+/// Five rounds (`Scale.ingestRounds`), each ingest window on a fresh hub; `ingest_eps` is their
 /// median, set against `store_rows_per_s` (target at least half). The store
 /// limit is not measured again next to each window: after a few gigabytes of
 /// writes this machine's fsyncs slow down (the same inserts from a Python
@@ -29,8 +29,8 @@ enum IngestSuite {
 
     static func run(_ ctx: BenchContext) throws(BenchError) {
         var rounds: [Round] = []
-        for i in 1...ctx.scale.rounds {
-            BenchContext.log("ingest: round \(i) of \(ctx.scale.rounds)")
+        for i in 1...ctx.scale.ingestRounds {
+            BenchContext.log("ingest: round \(i) of \(ctx.scale.ingestRounds)")
             rounds.append(try round(ctx, number: i))
         }
         let eps = Stats.median(rounds.map(\.eps))
