@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// The libcurl multi handle and the one dedicated thread that drives it.
-/// Callers hand jobs over through a locked queue and wake the thread through
+/// Callers hand jobs over through a lock-free stack and wake the thread through
 /// an eventfd in its epoll set; the thread runs every transfer and resumes each
 /// caller's continuation when its transfer is done. No blocking call ever
 /// runs on Swift's cooperative pool.
@@ -13,29 +13,40 @@ final class CurlMultiLoop: Sendable {
         let raw: UnsafeMutableRawPointer
     }
 
+    /// A submitted job on the hand-over stack.
+    private final class Pending {
+        let job: CurlJob
+        /// The node below (its bit pattern), written before this node is published.
+        var next = 0
+        init(_ job: CurlJob) { self.job = job }
+    }
+
     private struct Shared {
-        /// Jobs submitted and not yet taken by the loop.
-        var queue: [CurlJob] = []
-        /// Ids of cancelled tasks whose transfer may be running.
+        /// Ids of cancelled tasks whose transfer may be queued or running.
         var cancelled: [UInt64] = []
-        /// The loop is (about to be) blocked in `epoll_wait` for up to a second:
-        /// the next submitter must wake it. False while it is busy, so a burst of
-        /// submissions costs one wakeup, not one each, and false while it naps
-        /// (transfers running: it looks at the queue again within `napMilliseconds`).
-        var sleeping = false
-        /// Set once by `shutdown`. After it, nobody writes the wake-up eventfd:
-        /// the loop thread cleans up (and closes it) once it has seen it.
+        /// Set once by `shutdown`.
         var stopping = false
         /// The loop thread until someone joins it.
         var thread: pthread_t?
     }
 
-    /// Protects the hand-over between callers and the loop thread: the
-    /// queue, cancellations, the sleeping flag, the stop flag and the thread
-    /// to join. Held only for a few instructions (and one wakeup write).
+    /// Jobs submitted and not yet taken by the loop: a stack of retained `Pending` nodes (bit
+    /// pattern of the top one; 0 when empty, `closed` once shut down). Submitters push with one
+    /// compare-and-swap and the loop takes them all with another. Under a lock, submitters on
+    /// Swift's pool and the loop thread contended often enough that about 2% of the hub's CPU
+    /// under ingest went to the lock's slow path and its priority-inheritance futex calls.
+    private let incoming = Atomic<Int>(0)
+    private static let closed = 1
+    /// The loop is (about to be) blocked in `epoll_wait` for up to a second: the next submitter
+    /// must wake it. False while it is busy, so a burst of submissions costs one wakeup, not one
+    /// each, and false while it naps (transfers running: it looks at the stack again within
+    /// `napMilliseconds`).
+    private let sleeping = Atomic<Bool>(false)
+    /// Protects cancellations, the stop flag and the thread to join.
     private let shared = Mutex(Shared())
     private let multi: MultiHandle
-    /// Written (under `shared`'s lock) to wake the loop thread from `epoll_wait`.
+    /// Written to wake the loop thread from `epoll_wait`; closed in `deinit`, when no submitter
+    /// can be writing to it any more.
     private let wakeFD: Int32
     private let maxTotalConnections: Int
     private let nextID = Atomic<UInt64>(1)
@@ -73,7 +84,8 @@ final class CurlMultiLoop: Sendable {
         shared.withLock { $0.thread = thread }
     }
 
-    /// Called with `shared`'s lock held, before `stopping` is seen by the loop thread.
+    deinit { close(wakeFD) }
+
     private func wake() {
         var one: UInt64 = 1
         _ = write(wakeFD, &one, 8)
@@ -84,47 +96,80 @@ final class CurlMultiLoop: Sendable {
     }
 
     func submit(_ job: CurlJob) {
-        let accepted = shared.withLock { state in
-            guard !state.stopping else { return false }
-            state.queue.append(job)
-            if state.sleeping {
-                state.sleeping = false
-                wake()
+        let node = Unmanaged.passRetained(Pending(job))
+        let bits = Int(bitPattern: node.toOpaque())
+        var top = incoming.load(ordering: .relaxed)
+        while true {
+            if top == Self.closed {
+                node.release()
+                job.fail(.shutDown)
+                return
             }
-            return true
+            node.takeUnretainedValue().next = top
+            let (pushed, found) = incoming.compareExchange(expected: top, desired: bits, ordering: .sequentiallyConsistent)
+            if pushed { break }
+            top = found
         }
-        if !accepted { job.fail(.shutDown) }
+        // Sequentially consistent with the loop's "sleeping, then is the stack empty?": either
+        // it sees this job, or this sees it sleeping and wakes it.
+        if sleeping.load(ordering: .sequentiallyConsistent), sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+            wake()
+        }
     }
 
-    /// Best effort: a job still queued fails at once, a running transfer is
+    /// Takes every job on the stack, oldest first; nil once shut down.
+    private func takeIncoming(into jobs: inout [CurlJob]) -> Bool {
+        var top = incoming.load(ordering: .acquiring)
+        while true {
+            if top == Self.closed { return false }
+            if top == 0 { return true }
+            let (taken, found) = incoming.compareExchange(expected: top, desired: 0, ordering: .acquiringAndReleasing)
+            if taken { break }
+            top = found
+        }
+        Self.unlink(top, into: &jobs)
+        return true
+    }
+
+    /// Appends the jobs of the stack whose top is `top`, oldest first, releasing its nodes.
+    private static func unlink(_ top: Int, into jobs: inout [CurlJob]) {
+        let start = jobs.count
+        var bits = top
+        while bits != 0 {
+            let node = Unmanaged<Pending>.fromOpaque(UnsafeRawPointer(bitPattern: bits)!).takeRetainedValue()
+            jobs.append(node.job)
+            bits = node.next
+        }
+        jobs[start...].reverse()
+    }
+
+    /// Best effort: a job not yet started fails without being sent, a running transfer is
     /// stopped by the loop; a job already finished is left alone.
     func cancel(_ id: UInt64) {
-        let queued: CurlJob? = shared.withLock { state in
-            guard !state.stopping else { return nil }
-            if let index = state.queue.firstIndex(where: { $0.id == id }) {
-                return state.queue.remove(at: index)
-            }
+        let accepted = shared.withLock { state -> Bool in
+            guard !state.stopping else { return false }
             state.cancelled.append(id)
-            state.sleeping = false
-            wake()
-            return nil
+            return true
         }
-        queued?.fail(.cancelled)
+        guard accepted else { return }
+        sleeping.store(false, ordering: .sequentiallyConsistent)
+        wake()
     }
 
     /// Fails queued and running jobs, stops the thread and waits for it to
     /// release every handle. Later submissions fail at once.
     func shutdown() {
-        let (queued, thread) = shared.withLock { state -> ([CurlJob], pthread_t?) in
+        var queued: [CurlJob] = []
+        let top = incoming.exchange(Self.closed, ordering: .acquiringAndReleasing)
+        if top != Self.closed { Self.unlink(top, into: &queued) }
+        let thread = shared.withLock { state -> pthread_t? in
             if !state.stopping {
                 state.stopping = true
                 wake()
             }
-            let queued = state.queue
-            state.queue = []
             let thread = state.thread
             state.thread = nil
-            return (queued, thread)
+            return thread
         }
         for job in queued { job.fail(.shutDown) }
         if let thread {
@@ -144,30 +189,40 @@ final class CurlMultiLoop: Sendable {
     /// The loop thread's body.
     private func run() {
         let worker = CurlLoopWorker(multi: multi.raw, wakeFD: wakeFD, maxPooled: max(64, maxTotalConnections), counters: counters)
-        var incoming: [CurlJob] = []
+        var jobs: [CurlJob] = []
         var cancelled: [UInt64] = []
-        incoming.reserveCapacity(256)
+        jobs.reserveCapacity(256)
         while true {
             // Swapping buffers keeps both arrays' storage: no allocation per round.
             let stop = shared.withLock { state in
                 if state.stopping { return true }
-                swap(&state.queue, &incoming)
                 swap(&state.cancelled, &cancelled)
-                state.sleeping = false
                 return false
             }
-            if stop { break }
-            for job in incoming { worker.start(job) }
-            incoming.removeAll(keepingCapacity: true)
-            for id in cancelled { worker.cancel(id) }
-            cancelled.removeAll(keepingCapacity: true)
+            if stop || !takeIncoming(into: &jobs) { break }
+            if cancelled.isEmpty {
+                for job in jobs { worker.start(job) }
+            } else {
+                // Cancelled before the loop took it: answered without being sent.
+                for job in jobs {
+                    if let i = cancelled.firstIndex(of: job.id) {
+                        cancelled.remove(at: i)
+                        job.fail(.cancelled)
+                    } else {
+                        worker.start(job)
+                    }
+                }
+                for id in cancelled { worker.cancel(id) }
+                cancelled.removeAll(keepingCapacity: true)
+            }
+            jobs.removeAll(keepingCapacity: true)
 
             let napping = worker.activeCount > 0
-            let idle = shared.withLock { state in
-                guard state.queue.isEmpty, state.cancelled.isEmpty, !state.stopping else { return false }
-                state.sleeping = !napping
-                return true
-            }
+            // With transfers running it naps, so no submitter needs to wake it.
+            sleeping.store(!napping, ordering: .sequentiallyConsistent)
+            let idle = incoming.load(ordering: .sequentiallyConsistent) == 0
+                && shared.withLock { $0.cancelled.isEmpty && !$0.stopping }
+            if !idle { sleeping.store(false, ordering: .relaxed) }
             // Sleeps until a socket is ready, curl's next timeout, a wake-up or 1 s (not at all
             // when more jobs are queued), then moves the ready transfers forward. With transfers
             // running it naps instead: a job submitted meanwhile waits up to `napMilliseconds`
@@ -179,6 +234,5 @@ final class CurlMultiLoop: Sendable {
         // Cleaning up closes the cached connections, and curl calls the worker's socket and timer
         // callbacks for them: the worker must outlive the cleanup.
         withExtendedLifetime(worker) { _ = curl_multi_cleanup(multi.raw) }
-        close(wakeFD)
     }
 }
