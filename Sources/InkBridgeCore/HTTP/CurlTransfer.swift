@@ -40,9 +40,8 @@ final class CurlTransfer {
     /// copy: it must outlive the transfer, so the transfer owns it.
     var postBuffer: UnsafeMutableRawPointer?
     var postCapacity = 0
-    var headerList: UnsafeMutablePointer<curl_slist>?
-    /// Scratch space for one header line (`configureHeaders`), kept between requests.
-    var lineBuffer: [UInt8] = []
+    /// The request's header lines, handed to curl as its `CURLOPT_HTTPHEADER` list.
+    let headerLines = CurlHeaderLines()
 
     // Address guard.
     var guardActive = false
@@ -166,9 +165,6 @@ final class CurlTransfer {
             close(inputFD)
             inputFD = -1
         }
-        if let headerList {
-            curl_slist_free_all(headerList)
-            self.headerList = nil
-        }
+        headerLines.removeAll()
     }
 }

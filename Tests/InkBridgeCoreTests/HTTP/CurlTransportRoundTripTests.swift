@@ -137,6 +137,38 @@ final class CurlTransportRoundTripTests: XCTestCase {
         XCTAssertEqual(transport.socketsOpened, 1)
     }
 
+    /// Header lines live in a buffer the transfer reuses (`CurlHeaderLines`): forty long ones
+    /// outgrow its first size and its node count, and the next request on the handle still
+    /// carries only its own line.
+    func testManyLongHeadersArriveIntactAndInOrder() async throws {
+        let many = (0..<40).map { (name: "X-H\($0)", value: String(repeating: Character(UnicodeScalar(UInt8(65 + $0 % 26))), count: 100 + $0)) }
+        _ = try await transport.send(request("POST", "/many", headers: many, body: Array("b".utf8)))
+        _ = try await transport.send(request("POST", "/one", headers: [("X-Only", "1")], body: Array("c".utf8)))
+        let seen = server.requests
+        XCTAssertEqual(seen.count, 2)
+        let custom = seen[0].headers.filter { $0.name.lowercased().hasPrefix("x-h") }
+        XCTAssertEqual(custom.map(\.name.localizedLowercase), many.map(\.name.localizedLowercase))
+        XCTAssertEqual(custom.map(\.value), many.map(\.value))
+        XCTAssertEqual(names(seen[1]).filter { $0.hasPrefix("x-") }, ["x-only"])
+    }
+
+    /// A body over curl's 1 MiB threshold in memory: curl would add `Expect: 100-continue`,
+    /// and the transport removes it, as it does for every body (small ones need no removal
+    /// line: curl adds none for them).
+    func testALargeBodyInMemoryGoesWithoutExpect() async throws {
+        for size in [100, (64 << 10) - 1, 64 << 10, (1 << 20) + 4096] {
+            let body = patternBytes(size, seed: UInt32(size & 0xffff))
+            var big = request("POST", "/big/\(size)", body: body)
+            big.maxResponseBytes = 2 << 20  // the echo sends the body back
+            let response = try await transport.send(big)
+            XCTAssertEqual(response.status, 200)
+            let seen = try XCTUnwrap(server.requests.last)
+            XCTAssertEqual(seen.path, "/big/\(size)")
+            XCTAssertNil(seen.header("Expect"), "\(size) bytes")
+            XCTAssertEqual(seen.body, body, "\(size) bytes")
+        }
+    }
+
     func testSequentialRequestsReuseOneConnection() async throws {
         for i in 0..<200 {
             let response = try await transport.send(request(i % 2 == 0 ? "GET" : "POST", "/n/\(i)", body: i % 2 == 0 ? nil : [UInt8(i & 0xff)]))
