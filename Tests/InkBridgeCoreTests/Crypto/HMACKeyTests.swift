@@ -30,12 +30,18 @@ final class HMACKeyTests: XCTestCase {
     func testSeveralThreadsSignWithOneKeyAtOnce() throws {
         let key = Array("shared signing key, 24+ bytes..".utf8)
         let prepared = try XCTUnwrap(HMACKey(key))
-        let expected = (0..<64).map { Digest.hmacSHA256(key: key, message: Array("msg \($0)".utf8)) }
         let results = ResultBox(count: 64)
+        // Every signature is checked, not only each thread's last: contexts are handed from
+        // message to message, and one shared by two threads at once would show as a wrong one.
         DispatchQueue.concurrentPerform(iterations: 64) { i in
-            for _ in 0..<50 { results.set(i, prepared.mac(Array("msg \(i)".utf8))) }
+            for n in 0..<50 {
+                let mac = prepared.mac(Array("msg \(i)".utf8), Array(" \(n)".utf8))
+                if n == 49 { results.set(i, mac) }
+                if mac != Digest.hmacSHA256(key: key, message: Array("msg \(i) \(n)".utf8)) { results.countWrong() }
+            }
         }
-        XCTAssertEqual(results.values, expected)
+        XCTAssertEqual(results.values, (0..<64).map { Digest.hmacSHA256(key: key, message: Array("msg \($0) 49".utf8)) })
+        XCTAssertEqual(results.wrong, 0)
     }
 }
 
@@ -43,6 +49,9 @@ private final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [[UInt8]]
     init(count: Int) { storage = Array(repeating: [], count: count) }
+    private var wrongCount = 0
     func set(_ i: Int, _ value: [UInt8]) { lock.lock(); storage[i] = value; lock.unlock() }
+    func countWrong() { lock.lock(); wrongCount += 1; lock.unlock() }
+    var wrong: Int { lock.lock(); defer { lock.unlock() }; return wrongCount }
     var values: [[UInt8]] { lock.lock(); defer { lock.unlock() }; return storage }
 }
