@@ -27,27 +27,20 @@ extension CurlTransfer {
         return bytes.count
     }
 
-    /// One header line at a time, CRLF included; the status line starts each block.
+    /// One header line at a time, CRLF included; the status line starts each block. Lines are
+    /// kept as received and parsed only if someone reads them (`HTTPResponse.headers`).
     func receiveHeader(_ bytes: UnsafeRawBufferPointer) -> Int {
         headerBytes += bytes.count
         guard headerBytes <= Self.maxHeaderBytes else {
             failure = HTTPTransportError(.responseTooLarge, "response headers over \(Self.maxHeaderBytes) bytes")
             return 0
         }
-        var line = bytes[...]
-        while let last = line.last, last == 0x0D || last == 0x0A { line = line.dropLast() }
-        if line.starts(with: "HTTP/".utf8) {
+        if bytes.starts(with: "HTTP/".utf8) {
             // A new status line: the block of an interim 1xx response
             // (100 Continue, 103 Early Hints) before it does not count.
-            responseHeaders.removeAll(keepingCapacity: true)
-        } else if let first = line.first, first == 0x20 || first == 0x09 {
-            // Obsolete line folding (RFC 9112 5.2): continues the previous value.
-            if let index = responseHeaders.indices.last {
-                responseHeaders[index].value += " " + Self.trimmed(line)
-            }
-        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-            let name = String(decoding: line[..<colon], as: UTF8.self)
-            responseHeaders.append((name, Self.trimmed(line[(colon + 1)...])))
+            responseHeaderBlock.removeAll(keepingCapacity: true)
+        } else {
+            responseHeaderBlock.append(contentsOf: bytes)
         }
         return bytes.count
     }
@@ -108,12 +101,5 @@ extension CurlTransfer {
     private static func refusal(_ address: IPAddress?) -> String? {
         guard let address else { return "an unreadable address" }
         return AddressGuard.reason(address).map { "\(address) (\($0.rawValue))" }
-    }
-
-    private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> String {
-        var slice = bytes
-        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
-        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
-        return String(decoding: slice, as: UTF8.self)
     }
 }

@@ -22,7 +22,8 @@ final class CurlTransfer {
     var activeIndex = -1
 
     // Response, filled by the header and write callbacks.
-    var responseHeaders: [(name: String, value: String)] = []
+    /// The response's header lines after its last status line, as received.
+    var responseHeaderBlock: [UInt8] = []
     var headerBytes = 0
     var body: [UInt8] = []
     var bodyBytes = 0
@@ -97,11 +98,10 @@ final class CurlTransfer {
                     return .failure(error)
                 }
             }
-            var headers: [(name: String, value: String)] = []
             var bytes: [UInt8] = []
-            swap(&headers, &responseHeaders)
             swap(&bytes, &body)
-            return .success(HTTPResponse(status: status, headers: headers, body: bytes, duration: Double(micros) / 1e6))
+            // A copy: the block's buffer stays with the transfer for its next response.
+            return .success(HTTPResponse(status: status, headerBlock: responseHeaderBlock, body: bytes, duration: Double(micros) / 1e6))
         }
         let error = failure ?? guardFailure(code) ?? (code == CURLE_FILESIZE_EXCEEDED
             ? HTTPTransportError(.responseTooLarge, "response body over \(maxBodyBytes) bytes (Content-Length)")
@@ -119,7 +119,7 @@ final class CurlTransfer {
         release()
         let finished = job
         job = nil
-        responseHeaders.removeAll(keepingCapacity: true)
+        responseHeaderBlock.removeAll(keepingCapacity: true)
         body = []
         headerBytes = 0
         bodyBytes = 0

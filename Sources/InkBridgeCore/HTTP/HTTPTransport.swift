@@ -57,14 +57,36 @@ public struct HTTPRequest: Sendable {
 public struct HTTPResponse: Sendable {
     public var status: Int
     /// In arrival order; names as sent by the server.
-    public var headers: [(name: String, value: String)]
+    public var headers: [(name: String, value: String)] {
+        get { parsedHeaders ?? Self.parseHeaderBlock(rawHeaders) }
+        set {
+            parsedHeaders = newValue
+            rawHeaders = []
+        }
+    }
     public var body: [UInt8]
     /// Seconds from start to the last byte.
     public var duration: Double
 
+    /// Headers given as values (`init(status:headers:body:duration:)`), or nil when they are kept
+    /// as the lines curl received and parsed only when asked for: most answers (a webhook's
+    /// 204) are never asked, and a Swift string per name and value cost about 4,000
+    /// instructions per delivery.
+    private var parsedHeaders: [(name: String, value: String)]?
+    /// The header lines after the last status line, CRLFs included.
+    private var rawHeaders: [UInt8] = []
+
     public init(status: Int, headers: [(name: String, value: String)], body: [UInt8], duration: Double) {
         self.status = status
-        self.headers = headers
+        self.parsedHeaders = headers
+        self.body = body
+        self.duration = duration
+    }
+
+    /// Headers as received: `Name: value` lines, CRLF-terminated, possibly folded.
+    init(status: Int, headerBlock: [UInt8], body: [UInt8], duration: Double) {
+        self.status = status
+        self.rawHeaders = headerBlock
         self.body = body
         self.duration = duration
     }
@@ -76,6 +98,38 @@ public struct HTTPResponse: Sendable {
     }
 
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+    /// Splits header lines into names and values: blanks around a value trimmed, a line that
+    /// starts with a blank continuing the value before it (obsolete folding, RFC 9112 5.2),
+    /// lines without a colon ignored.
+    static func parseHeaderBlock(_ block: [UInt8]) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        block.withUnsafeBufferPointer { bytes in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                var line = bytes[start..<end]
+                start = end + 1
+                while let last = line.last, last == 0x0D || last == 0x0A { line = line.dropLast() }
+                if let first = line.first, first == 0x20 || first == 0x09 {
+                    if let index = headers.indices.last {
+                        headers[index].value += " " + trimmed(line)
+                    }
+                } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+                    headers.append((String(decoding: line[..<colon], as: UTF8.self), trimmed(line[(colon + 1)...])))
+                }
+            }
+        }
+        return headers
+    }
+
+    private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        var slice = bytes
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        return String(decoding: slice, as: UTF8.self)
+    }
 }
 
 public struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConvertible {
