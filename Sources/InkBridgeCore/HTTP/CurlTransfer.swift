@@ -41,6 +41,9 @@ final class CurlTransfer {
     /// copy: it must outlive the transfer, so the transfer owns it.
     var postBuffer: UnsafeMutableRawPointer?
     var postCapacity = 0
+    /// The kind of request whose options are set on the handle now (nil: none that
+    /// `configure` may build on).
+    var configuredProfile: CurlRequestProfile?
     /// The request's header lines, handed to curl as its `CURLOPT_HTTPHEADER` list.
     let headerLines = CurlHeaderLines()
 

@@ -38,6 +38,21 @@ final class CurlTransportGuardTests: XCTestCase {
         XCTAssertEqual(transport.socketsOpened, 0, "refused before a socket was even opened")
     }
 
+    /// The same guarded POST again and again: the handle keeps that kind of request's options
+    /// between them (`CurlRequestProfile`), and every one of them is still refused.
+    func testTheSameGuardedRequestIsRefusedEveryTime() async {
+        for _ in 0..<4 {
+            let error = await blocked(server.baseURL + "/hook")
+            XCTAssertEqual(error?.message, "refused to connect to 127.0.0.1 (loopback)")
+        }
+        XCTAssertEqual(server.requestCount, 0)
+        // Allowed in between, then guarded again: the guard is back for the second.
+        let allowed = try? await transport.send(HTTPRequest(method: "POST", url: server.baseURL + "/hook", body: [1], guardAddresses: true, allowPrivate: true))
+        XCTAssertEqual(allowed?.status, 200)
+        _ = await blocked(server.baseURL + "/hook")
+        XCTAssertEqual(server.requestCount, 1)
+    }
+
     func testHostNamesAndOtherSpellingsAreJudgedAfterResolution() async {
         // The name resolves to ::1 and/or 127.0.0.1: the check sees the address, not the string.
         let viaName = await blocked("http://localhost:\(server.port)/hook")

@@ -169,6 +169,40 @@ final class CurlTransportRoundTripTests: XCTestCase {
         }
     }
 
+    /// POSTs of one kind (same URL and limits) in a row: after the first, the handle keeps its
+    /// options and only the body and headers are set again. Each request still carries exactly
+    /// its own body and headers, a body that outgrows the last one included, and a request that
+    /// fails to configure (a bad header) leaves nothing behind for the next.
+    func testPostsOfOneKindInARowCarryOnlyTheirOwnBodyAndHeaders() async throws {
+        let steps: [(headers: [(name: String, value: String)], body: [UInt8])] = [
+            ([("X-A", "1"), ("Content-Type", "application/json")], Array("first".utf8)),
+            ([("X-B", "2")], patternBytes(20_000, seed: 3)),
+            ([], []),
+            ([("X-C", "3"), ("X-D", "")], Array("last".utf8)),
+        ]
+        for step in steps {
+            let response = try await transport.send(request("POST", "/same", headers: step.headers, body: step.body))
+            XCTAssertEqual(response.status, 200)
+        }
+        do {
+            _ = try await transport.send(request("POST", "/same", headers: [("Bad\nName", "x")], body: [1]))
+            XCTFail("a header name with a newline was sent")
+        } catch {
+            XCTAssertEqual(error.kind, .other)
+        }
+        _ = try await transport.send(request("POST", "/same", headers: [("X-E", "5")], body: Array("after".utf8)))
+        let seen = server.requests
+        XCTAssertEqual(seen.count, steps.count + 1)
+        XCTAssertEqual(seen.map(\.body), steps.map(\.body) + [Array("after".utf8)])
+        XCTAssertEqual(seen.map { $0.header("Content-Length") }, ["5", "20000", "0", "4", "5"])
+        XCTAssertEqual(seen.map { names($0).filter { $0.hasPrefix("x-") } }, [["x-a"], ["x-b"], [], ["x-c", "x-d"], ["x-e"]])
+        XCTAssertEqual(seen.map { $0.header("Content-Type") }, ["application/json", nil, nil, nil, nil],
+                       "no form Content-Type of curl's, and none left from the first request")
+        XCTAssertEqual(seen.map { Set(names($0)) }.allSatisfy { $0.isSubset(of: ["host", "content-length", "content-type", "x-a", "x-b", "x-c", "x-d", "x-e"]) }, true,
+                       "nothing of curl's own (Accept, Expect, User-Agent)")
+        XCTAssertEqual(transport.socketsOpened, 1)
+    }
+
     func testSequentialRequestsReuseOneConnection() async throws {
         for i in 0..<200 {
             let response = try await transport.send(request(i % 2 == 0 ? "GET" : "POST", "/n/\(i)", body: i % 2 == 0 ? nil : [UInt8(i & 0xff)]))
