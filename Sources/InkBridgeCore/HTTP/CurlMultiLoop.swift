@@ -117,7 +117,7 @@ final class CurlMultiLoop: Sendable {
         }
     }
 
-    /// Takes every job on the stack, oldest first; nil once shut down.
+    /// Takes every job on the stack, oldest first; false once shut down.
     private func takeIncoming(into jobs: inout [CurlJob]) -> Bool {
         var top = incoming.load(ordering: .acquiring)
         while true {

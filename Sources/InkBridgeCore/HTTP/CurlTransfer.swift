@@ -103,7 +103,7 @@ final class CurlTransfer {
             }
             var bytes: [UInt8] = []
             swap(&bytes, &body)
-            // A copy: the block's buffer stays with the transfer for its next response.
+            // Shared with the response; the transfer's next `removeAll` starts a buffer of its own.
             return .success(HTTPResponse(status: status, headerBlock: responseHeaderBlock, body: bytes, duration: Double(micros) / 1e6))
         }
         let error = failure ?? guardFailure(code) ?? (code == CURLE_FILESIZE_EXCEEDED
