@@ -30,8 +30,6 @@ final class CurlHeaderLines {
         nodes.deallocate()
     }
 
-    var count: Int { starts.count }
-
     /// Forgets every line; the memory is kept for the next request unless it grew large.
     func removeAll() {
         textCount = 0
